@@ -1,0 +1,23 @@
+"""dlnlib: exact gradient flows and saddle-to-saddle dynamics of diagonal linear networks.
+
+Conventions (used everywhere): data :math:`X\\in\\mathbb R^{n\\times d}`, :math:`y\\in\\mathbb R^n`;
+loss :math:`L(\\beta)=\\frac1{2n}\\lVert X\\beta-y\\rVert^2`; network :math:`\\beta=u\\odot v` from
+:math:`u_0=\\sqrt2\\alpha\\mathbf 1`, :math:`v_0=0`; accelerated clock :math:`\\tilde t=t/\\log(1/\\alpha)`;
+``lam`` is a Lasso penalty, ``alpha`` always the initialisation scale. Arrays are time-first.
+"""
+
+from .errors import DlnlibWarning, GeneralPositionError, GeneralPositionWarning, PrecisionWarning
+from .problem import Problem, orthogonal_design, sparse_regression, three_coordinate_example
+from .network import (
+    beta_from_dual,
+    beta_from_uv,
+    beta_from_w,
+    conserved_quantity,
+    dual_from_beta,
+    hyperbolic_entropy,
+    initialization,
+    mirror_map,
+    w_from_uv,
+)
+
+__version__ = "0.1.0"
