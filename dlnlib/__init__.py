@@ -6,7 +6,7 @@ loss :math:`L(\\beta)=\\frac1{2n}\\lVert X\\beta-y\\rVert^2`; network :math:`\\b
 ``lam`` is a Lasso penalty, ``alpha`` always the initialisation scale. Arrays are time-first.
 """
 
-from .errors import DlnlibWarning, GeneralPositionError, GeneralPositionWarning, PrecisionWarning
+from .errors import ConvergenceWarning, DlnlibWarning, GeneralPositionError, GeneralPositionWarning, PrecisionWarning
 from .problem import Problem, orthogonal_design, sparse_regression, three_coordinate_example
 from .network import (
     beta_from_dual,
@@ -19,5 +19,11 @@ from .network import (
     mirror_map,
     w_from_uv,
 )
+from .flow import DescentPath, FlowPath, gradient_descent, gradient_flow
+from .lasso import LassoPath, lasso_path, min_l1_solution
+from .saddles import SaddlePath, saddle_to_saddle
+from .implicit_bias import ImplicitBiasSolution, implicit_bias_solution, min_l2_solution
+from .convergence import ConvergenceErrors, convergence_errors
+from . import plotting
 
 __version__ = "0.1.0"

@@ -13,6 +13,10 @@ class PrecisionWarning(DlnlibWarning):
     """
 
 
+class ConvergenceWarning(DlnlibWarning):
+    """An iterative solver stopped before meeting its tolerance; the result is approximate."""
+
+
 class GeneralPositionWarning(DlnlibWarning):
     """The data violate general position; a result may not be unique."""
 

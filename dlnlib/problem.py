@@ -12,6 +12,10 @@ import numpy as np
 
 from ._checks import as_finite_array, check_positive, check_positive_int, check_random_state, readonly
 
+#: Singular values of ``X`` below ``RANK_RTOL`` times the largest count as zero when the rank of
+#: ``X``, hence its row space and the set :math:`\arg\min L`, is determined.
+RANK_RTOL = 1e-10
+
 
 @dataclass(frozen=True, eq=False)
 class Problem:
@@ -132,10 +136,39 @@ class Problem:
         return float(np.max(np.abs(self.X.T @ self.y)) / self.n_samples)
 
     @cached_property
+    def _svd(self):
+        U, singular_values, Vt = np.linalg.svd(self.X, full_matrices=False)
+        rank = int(np.sum(singular_values > RANK_RTOL * singular_values[0])) if singular_values[0] > 0 else 0
+        return U[:, :rank], singular_values[:rank], Vt[:rank].T
+
+    @cached_property
+    def row_space(self):
+        r"""Orthonormal basis :math:`V_r` of the row space of :math:`X`, shape ``(n_features, rank)``.
+
+        :math:`\arg\min L=\{\beta: V_r^\top\beta=V_r^\top X^+y\}` for every shape and rank of :math:`X`.
+        Singular values below ``RANK_RTOL`` times the largest count as zero.
+        """
+        return readonly(self._svd[2])
+
+    @cached_property
+    def min_norm_solution(self):
+        r"""The minimum-norm least-squares solution :math:`X^+y`, shape ``(n_features,)``."""
+        U_r, singular_values, V_r = self._svd
+        return readonly(V_r @ ((U_r.T @ self.y) / singular_values))
+
+    @cached_property
     def min_loss(self):
         r"""The minimum of the training loss, :math:`\min_\beta L(\beta)`."""
-        beta, *_ = np.linalg.lstsq(self.X, self.y, rcond=None)
-        return float(self.loss(beta))
+        return float(self.loss(self.min_norm_solution))
+
+
+def check_problem(problem):
+    """Return ``problem`` if it is a :class:`Problem`, else raise a ValueError saying how to build one."""
+    if not isinstance(problem, Problem):
+        raise ValueError(
+            f"problem must be a dlnlib.Problem (build one with dlnlib.Problem(X, y)); got {type(problem).__name__}"
+        )
+    return problem
 
 
 def sparse_regression(n_samples, n_features, n_nonzero, *, noise=0.0, random_state=None):

@@ -108,3 +108,23 @@ def test_orthogonal_design_is_orthogonal():
 def test_generators_refuse_bad_arguments(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+def test_min_norm_solution_and_row_space_for_a_rank_deficient_design(rng):
+    # Rank 2 in R^4: the third and fourth columns repeat the first two.
+    A = rng.standard_normal((6, 2))
+    X = np.hstack([A, A])
+    problem = Problem(X, rng.standard_normal(6))
+    assert problem.row_space.shape == (4, 2)
+    np.testing.assert_allclose(problem.row_space.T @ problem.row_space, np.eye(2), atol=1e-12)
+    np.testing.assert_allclose(problem.min_norm_solution, np.linalg.pinv(X) @ problem.y, rtol=1e-10)
+    # The minimum of the loss is that of least squares on the two independent columns.
+    beta_A, *_ = np.linalg.lstsq(A, problem.y, rcond=None)
+    assert problem.min_loss == pytest.approx(np.sum((A @ beta_A - problem.y) ** 2) / 12, rel=1e-12)
+
+
+def test_check_problem_refuses_raw_arrays():
+    from dlnlib.problem import check_problem
+
+    with pytest.raises(ValueError, match=r"problem must be a dlnlib.Problem \(build one with"):
+        check_problem((np.eye(2), np.ones(2)))

@@ -1,0 +1,443 @@
+"""Tests of the exact gradient flow and of discrete gradient descent (dlnlib.flow).
+
+Oracles: a direct integration of the (u, v) ODE (independent computation), the exact
+saddle path of the 3-coordinate example worked out in fractions (closed form, alpha -> 0),
+the least-squares fit / minimum-norm interpolator (closed forms at late time), and the
+invariants u^2 - v^2 (conserved by the flow, shrunk by exactly 1 - eta^2 g^2 per GD step)
+and the decrease of the loss.
+"""
+
+import warnings
+from fractions import Fraction
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy.integrate import solve_ivp
+
+import dlnlib
+from dlnlib import PrecisionWarning, gradient_descent, gradient_flow
+
+# ---------------------------------------------------------------------------------------
+# The exact Algorithm-1 path of the 3-coordinate example, in fractions (worked by hand).
+# ---------------------------------------------------------------------------------------
+
+X3 = [[Fraction(a) for a in row] for row in (("0.1", "0.2", "-1.5"), ("-0.5", "0", "1.4"), ("0.3", "0", "0.7"))]
+Y3 = [Fraction("1.9"), Fraction("0.9"), Fraction("1.2")]
+JUMP_TIMES = [Fraction(0), Fraction(4), Fraction(13200, 1561), Fraction(17660, 1561), Fraction(20)]
+SADDLES = [
+    [Fraction(0)] * 3,
+    [Fraction(0), Fraction(0), Fraction(-15, 94)],
+    [Fraction(0), Fraction(19, 2), Fraction(0)],
+    [Fraction(0), Fraction(223, 14), Fraction(6, 7)],
+    [Fraction(15, 11), Fraction(2663, 154), Fraction(87, 77)],
+]
+LEAST_SQUARES_FIT = np.array([float(b) for b in SADDLES[-1]])
+
+
+def exact_grad(beta):
+    """grad L(beta) = X^T (X beta - y) / n, in exact arithmetic."""
+    residual = [sum(X3[i][j] * beta[j] for j in range(3)) - Y3[i] for i in range(3)]
+    return [sum(X3[i][j] * residual[i] for i in range(3)) / 3 for j in range(3)]
+
+
+def exact_duals():
+    """s(t_k): s moves linearly between jumps, s(t) = s_k - (t - t_k) grad L(beta_k)."""
+    duals = [[Fraction(0)] * 3]
+    for k in range(1, len(JUMP_TIMES)):
+        g = exact_grad(SADDLES[k - 1])
+        duals.append([duals[-1][j] - (JUMP_TIMES[k] - JUMP_TIMES[k - 1]) * g[j] for j in range(3)])
+    return duals
+
+
+def exact_dual_path(t):
+    """The exact limit dual s(t), shape (len(t), 3)."""
+    duals = exact_duals()
+    knots = np.array([float(tk) for tk in JUMP_TIMES])
+    k = np.searchsorted(knots, t, side="right") - 1
+    s = np.array([[float(x) for x in duals[i]] for i in k])
+    g = np.array([[float(x) for x in exact_grad(SADDLES[i])] for i in k])
+    return s - (t - knots[k])[:, None] * g
+
+
+def test_exact_path_is_consistent():
+    # The hand-worked fractions themselves: the dual hits +-1 exactly where a coordinate is
+    # active, stays inside [-1, 1], and the last saddle has zero gradient.
+    duals = exact_duals()
+    assert duals[1][2] == -1 and duals[2][1] == 1 and duals[3][2] == 1 and duals[4][0] == 1
+    assert all(abs(x) <= 1 for dual in duals for x in dual)
+    assert exact_grad(SADDLES[-1]) == [0, 0, 0]
+
+
+# ---------------------------------------------------------------------------------------
+# The flow against a direct integration of the (u, v) ODE.
+# ---------------------------------------------------------------------------------------
+
+#: Tolerance of the reference (u, v) integration; the flow is compared at 1e-5 relative.
+DIRECT_RTOL = 1e-11
+
+
+def direct_uv_flow(problem, alpha, t_max, t_eval):
+    """Integrate du/dt = -v grad L(uv), dv/dt = -u grad L(uv) on the raw clock."""
+    d = problem.n_features
+
+    def rhs(_, w):
+        u, v = w[:d], w[d:]
+        g = problem.grad(u * v)
+        return np.concatenate([-v * g, -u * g])
+
+    w0 = np.concatenate([np.full(d, np.sqrt(2) * alpha), np.zeros(d)])
+    sol = solve_ivp(rhs, (0, t_max), w0, method="DOP853", t_eval=t_eval, rtol=DIRECT_RTOL, atol=1e-14)
+    assert sol.success
+    return sol.y[:d].T, sol.y[d:].T
+
+
+@pytest.mark.parametrize("alpha", [0.3, 0.05])
+def test_flow_matches_direct_uv_integration(three_coordinates, alpha):
+    ell = np.log(1 / alpha)
+    t_raw = np.linspace(0, 25 * ell, 301)
+    u, v = direct_uv_flow(three_coordinates, alpha, t_raw[-1], t_raw)
+    beta_direct = u * v
+    scale = np.abs(beta_direct).max()
+    raw = gradient_flow(three_coordinates, alpha, t_raw[-1], clock="raw", t_eval=t_raw)
+    accelerated = gradient_flow(three_coordinates, alpha, 25.0)
+    # Default solver tolerances give about 1e-6 relative on beta here; 1e-5 leaves margin.
+    np.testing.assert_allclose(raw.beta, beta_direct, rtol=0, atol=1e-5 * scale)
+    np.testing.assert_allclose(accelerated.beta_at(t_raw / ell), beta_direct, rtol=0, atol=1e-5 * scale)
+    # The two clocks carry the same dual up to the factor ell.
+    np.testing.assert_allclose(raw.dual, ell * accelerated.dual_at(t_raw / ell), rtol=0, atol=1e-4)
+
+
+@pytest.mark.parametrize("alpha", [0.3, 0.05])
+def test_direct_integration_conserves_u2_minus_v2(three_coordinates, alpha):
+    t = np.linspace(0, 60, 201)
+    u, v = direct_uv_flow(three_coordinates, alpha, t[-1], t)
+    assert np.abs(v).max() > 10 * alpha  # the network did move away from its initialisation
+    np.testing.assert_allclose(dlnlib.conserved_quantity(u, v), 2 * alpha**2, rtol=1e-8)
+
+
+def test_flow_implies_uv_solving_the_uv_ode(three_coordinates):
+    # u = sqrt2 alpha cosh(theta), v = sqrt2 alpha sinh(theta) built from the flow's dual must
+    # satisfy du/dt = -v grad L(uv), dv/dt = -u grad L(uv); derivatives by central differences.
+    alpha, h = 0.1, 1e-4
+    path = gradient_flow(three_coordinates, alpha, 60.0, clock="raw", rtol=1e-10, atol=1e-12)
+    t = np.linspace(1.0, 59.0, 117)
+
+    def uv(times):
+        theta = path.dual_at(times)
+        return np.sqrt(2) * alpha * np.cosh(theta), np.sqrt(2) * alpha * np.sinh(theta)
+
+    u, v = uv(t)
+    (u_plus, v_plus), (u_minus, v_minus) = uv(t + h), uv(t - h)
+    g = three_coordinates.grad(u * v)
+    scale = np.abs(v).max()
+    # Central differences err by O(h^2 |u'''|); 1e-5 relative to the size of v is ample.
+    np.testing.assert_allclose((u_plus - u_minus) / (2 * h), -v * g, atol=1e-5 * scale)
+    np.testing.assert_allclose((v_plus - v_minus) / (2 * h), -u * g, atol=1e-5 * scale)
+    np.testing.assert_allclose(path.beta, dlnlib.beta_from_dual(path.dual, alpha, clock="raw"), rtol=1e-12)
+
+
+@settings(max_examples=12, deadline=None)
+@given(
+    n=st.integers(2, 6),
+    d=st.integers(1, 8),
+    seed=st.integers(0, 2**32 - 1),
+    alpha=st.sampled_from([0.5, 0.1, 1e-3]),
+)
+def test_flow_matches_direct_integration_on_random_problems(n, d, seed, alpha):
+    # Covers both states: S itself (d <= n) and nu with S = X^T nu (d > n).
+    problem = dlnlib.sparse_regression(n, d, min(d, 2), noise=0.1, random_state=seed)
+    ell = np.log(1 / alpha)
+    t_raw = np.linspace(0, 3 * ell, 41)
+    u, v = direct_uv_flow(problem, alpha, t_raw[-1], t_raw)
+    path = gradient_flow(problem, alpha, 3.0, t_eval=t_raw / ell)
+    scale = max(np.abs(u * v).max(), 1.0)
+    np.testing.assert_allclose(path.beta, u * v, rtol=0, atol=1e-4 * scale)
+    # Gradient flow decreases the loss (up to solver error).
+    assert np.all(np.diff(path.loss) <= 1e-7 * path.loss[0])
+
+
+# ---------------------------------------------------------------------------------------
+# Tiny alpha: the 3-coordinate example against its exact saddle-to-saddle path.
+# ---------------------------------------------------------------------------------------
+
+#: The dual converges to s(t) uniformly at rate 1/log(1/alpha) (DESIGN.md, section 3):
+#: sup_t |S^alpha(t) - s(t)| log(1/alpha) must stay below this constant as alpha -> 0.
+DUAL_RATE_CONSTANT = 15.0
+
+
+@pytest.mark.parametrize("alpha", [1e-5, 1e-10, 1e-20, 1e-50, 1e-100])
+def test_dual_converges_to_exact_path_at_rate_one_over_log(three_coordinates, alpha):
+    grid = np.linspace(0, 25, 5001)
+    path = gradient_flow(three_coordinates, alpha, 25.0)
+    assert path.success
+    error = np.abs(path.dual_at(grid) - exact_dual_path(grid)).max()
+    assert error * np.log(1 / alpha) < DUAL_RATE_CONSTANT
+
+
+def test_plateau_values_approach_the_saddles(three_coordinates):
+    knots = [float(t) for t in JUMP_TIMES] + [25.0]
+    midpoints = [(a + b) / 2 for a, b in zip(knots[:-1], knots[1:])]
+    saddles = np.array([[float(x) for x in s] for s in SADDLES])
+    errors = {}
+    for alpha in [1e-5, 1e-10, 1e-20, 1e-50, 1e-100]:
+        path = gradient_flow(three_coordinates, alpha, 25.0)
+        errors[alpha] = np.abs(path.beta_at(midpoints) - saddles).max()
+    # Far from alpha -> 0 the middle plateaus are visibly off; they then converge fast.
+    assert errors[1e-5] > 0.1
+    assert errors[1e-5] > errors[1e-10] > errors[1e-20]
+    # Below 1e-20 the distance is set by solver accuracy (dual error x 2 log(1/alpha) |beta|).
+    assert max(errors[a] for a in [1e-20, 1e-50, 1e-100]) < 1e-4
+
+
+def test_flow_at_alpha_1e_300_reaches_least_squares_fit(three_coordinates):
+    path = gradient_flow(three_coordinates, 1e-300, 30.0)
+    assert path.success
+    assert np.all(np.isfinite(path.beta)) and np.all(np.isfinite(path.dual)) and np.all(np.isfinite(path.loss))
+    np.testing.assert_allclose(path.beta[-1], LEAST_SQUARES_FIT, rtol=1e-6)
+    # Before the first jump S = -t grad L(0) (beta is negligible), so |beta_3| = alpha^(2 (1 - |S_3|)) / 2
+    # with S_3 = -t/4: about 1e-150 at t = 2 and 5e-16 at t = 3.9 (1% for dual error x 2 log(1/alpha)).
+    assert np.abs(path.beta_at(2.0)).max() < 1e-140
+    np.testing.assert_allclose(path.beta_at(3.9)[2], -0.5 * 10.0 ** (-300 * 2 * (1 - 3.9 / 4)), rtol=1e-2)
+    np.testing.assert_allclose(path.beta_at(6.0), [0, 0, -15 / 94], atol=1e-8)
+
+
+# ---------------------------------------------------------------------------------------
+# Late time: the flow ends at a minimiser of L.
+# ---------------------------------------------------------------------------------------
+
+
+def test_flow_ends_at_minimiser_overdetermined(rng):
+    # d <= n: the state is S itself and the minimiser is the unique least-squares fit.
+    problem = dlnlib.Problem(rng.standard_normal((30, 8)), rng.standard_normal(30))
+    path = gradient_flow(problem, 1e-4, 60.0)
+    fit = np.linalg.lstsq(problem.X, problem.y, rcond=None)[0]
+    assert np.abs(problem.grad(path.beta[-1])).max() < 1e-8
+    np.testing.assert_allclose(path.beta[-1], fit, atol=1e-7)
+    assert path.loss[-1] == pytest.approx(problem.min_loss, rel=1e-9)
+
+
+def test_flow_ends_at_interpolator_underdetermined():
+    # d > n: the state is nu (S = X^T nu); the limit interpolates the data. At moderate alpha
+    # every coordinate carries weight >= alpha^2 in the mirror metric, so convergence is fast.
+    problem = dlnlib.sparse_regression(20, 60, 3, random_state=3)
+    path = gradient_flow(problem, 0.5, 200.0)
+    assert path.success
+    assert np.abs(problem.grad(path.beta[-1])).max() < 1e-9
+    assert path.loss[-1] < 1e-18
+
+
+def test_flow_at_tiny_alpha_recovers_sparse_signal():
+    # n = 100 noiseless Gaussian measurements of a 5-sparse signal: the minimum-l1 interpolator,
+    # where the alpha -> 0 flow ends, is the signal itself (exact recovery, compressed sensing).
+    problem = dlnlib.sparse_regression(100, 1000, 5, random_state=0)
+    path = gradient_flow(problem, 1e-150, 3.0)
+    assert path.success
+    np.testing.assert_allclose(path.beta[-1], problem.beta_star, atol=1e-8)
+    assert path.loss[-1] < 1e-20
+
+
+def test_large_alpha_raw_clock_tends_to_minimum_l2_interpolator():
+    # Kernel regime: at alpha = 1e3 the limit is the minimum-l2 interpolator up to
+    # O(|beta|^2 / alpha^4) = 1e-12 relative (the hyperbolic entropy is nearly quadratic).
+    problem = dlnlib.sparse_regression(10, 30, 3, random_state=4)
+    alpha = 1e3
+    eigenvalues = np.linalg.eigvalsh(problem.X @ problem.X.T / problem.n_samples)
+    t_max = 40 / (2 * alpha**2 * eigenvalues.min())  # 40 e-foldings of the slowest mode
+    path = gradient_flow(problem, alpha, t_max, clock="raw")
+    np.testing.assert_allclose(path.beta[-1], np.linalg.pinv(problem.X) @ problem.y, atol=1e-6)
+
+
+# ---------------------------------------------------------------------------------------
+# Result object: dense output, ranges, read-only arrays.
+# ---------------------------------------------------------------------------------------
+
+
+def test_flow_path_fields_and_dense_output(three_coordinates):
+    t_eval = np.linspace(0, 10, 11)
+    path = gradient_flow(three_coordinates, 1e-3, 10.0, t_eval=t_eval)
+    np.testing.assert_array_equal(path.t, t_eval)
+    assert path.beta.shape == path.dual.shape == (11, 3) and path.loss.shape == (11,)
+    assert path.clock == "accelerated" and path.alpha == 1e-3 and path.nfev > 0
+    np.testing.assert_allclose(path.beta_at(t_eval), path.beta, rtol=1e-12)
+    assert path.beta_at(5.0).shape == (3,)
+    np.testing.assert_allclose(path.loss, three_coordinates.loss(path.beta))
+    with pytest.raises(ValueError, match=r"\[0, 10.0\]"):
+        path.beta_at(10.5)
+    with pytest.raises(ValueError, match=r"\[0, 10.0\]"):
+        path.dual_at([-1.0, 2.0])
+    with pytest.raises(ValueError):
+        path.beta[0, 0] = 1.0
+
+
+def test_default_grid_is_the_solver_steps_and_resolves_jumps(three_coordinates):
+    path = gradient_flow(three_coordinates, 1e-20, 25.0)
+    assert path.t[0] == 0 and path.t[-1] == 25.0 and np.all(np.diff(path.t) > 0)
+    # Steps cluster in the jumps: the first jump (width ~ 1/log(1/alpha) around t = 4) holds
+    # many more steps per unit time than the plateau before it.
+    in_jump = np.sum((path.t > 3.8) & (path.t < 4.2)) / 0.4
+    on_plateau = np.sum((path.t > 1.0) & (path.t < 3.0)) / 2.0
+    assert in_jump > 5 * on_plateau
+
+
+@pytest.mark.parametrize("method", ["LSODA", "Radau"])
+def test_methods_agree(three_coordinates, method):
+    grid = np.linspace(0, 25, 501)
+    path = gradient_flow(three_coordinates, 1e-8, 25.0, method=method)
+    reference = gradient_flow(three_coordinates, 1e-8, 25.0, method="Radau", rtol=1e-11, atol=1e-13)
+    # DEFAULT_RTOL / DEFAULT_ATOL are chosen to keep the dual well below 1e-3 from the reference.
+    assert np.abs(path.dual_at(grid) - reference.dual_at(grid)).max() < 1e-4
+
+
+# ---------------------------------------------------------------------------------------
+# Gradient descent.
+# ---------------------------------------------------------------------------------------
+
+
+def test_gd_conserved_quantity_shrinks_by_exactly_one_minus_eta2_g2(three_coordinates):
+    # (u - eta v g)^2 - (v - eta u g)^2 = (u^2 - v^2)(1 - eta^2 g^2): GD's invariant.
+    eta = 0.01
+    path = gradient_descent(three_coordinates, 0.2, eta, 2000, clock="raw")
+    g = three_coordinates.grad(path.beta[:-1])
+    np.testing.assert_allclose(path.conserved[1:], path.conserved[:-1] * (1 - eta**2 * g**2), rtol=1e-9)
+    assert path.conserved[0] == pytest.approx(2 * 0.2**2)
+    np.testing.assert_allclose(path.beta, path.u * path.v)
+    np.testing.assert_allclose(path.t, eta * np.arange(2001))
+    # The dual is the running sum of -eta * gradients.
+    np.testing.assert_allclose(path.dual[1:] - path.dual[:-1], -eta * g, atol=1e-15)
+
+
+def test_gd_approaches_flow_linearly_in_step_size(three_coordinates):
+    alpha, t_end = 1e-2, 22.0
+    ell = np.log(1 / alpha)
+    flow = gradient_flow(three_coordinates, alpha, t_end, rtol=1e-10, atol=1e-12)
+    errors = []
+    for eta in [4e-3, 2e-3, 1e-3]:
+        n_steps = int(t_end * ell / eta)
+        path = gradient_descent(three_coordinates, alpha, eta, n_steps, record_every=50)
+        errors.append(np.abs(path.beta - flow.beta_at(path.t)).max())
+    ratios = np.array(errors[:-1]) / np.array(errors[1:])
+    # First-order method: halving eta halves the error (up to higher-order terms).
+    assert np.all((ratios > 1.7) & (ratios < 2.3)), ratios
+    assert errors[-1] < 0.1
+
+
+def test_precision_warning_and_stall_at_tiny_alpha(three_coordinates):
+    alpha, eta = 1e-10, 0.01
+    n_steps = int(25 * np.log(1 / alpha) / eta)
+    with pytest.warns(PrecisionWarning, match="alpha=1e-10"):
+        path = gradient_descent(three_coordinates, alpha, eta, n_steps, record_every=1000)
+    assert path.precision_lost_at is not None
+    # The true flow ends at the least-squares fit, whose third coordinate is 87/77 > 0; GD's
+    # third coordinate went negative first and, balanced exactly (|u_3| = |v_3|), cannot change
+    # sign: it stalls near the saddle (0, 19/2, 0) which the flow leaves at t = 17660/1561.
+    assert path.beta[-1, 2] <= 0
+    assert np.abs(path.beta[-1] - LEAST_SQUARES_FIT).max() > 1.0
+    flow = gradient_flow(three_coordinates, alpha, 25.0)
+    np.testing.assert_allclose(flow.beta[-1], LEAST_SQUARES_FIT, rtol=1e-6)
+
+
+def test_no_precision_warning_at_moderate_alpha(three_coordinates):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", PrecisionWarning)
+        path = gradient_descent(three_coordinates, 0.1, 0.005, 12000, record_every=100)
+    assert path.precision_lost_at is None and path.success
+    assert path.loss[-1] < path.loss[0]
+
+
+def test_sgd_reproducible_with_seed_and_differs_across_seeds(three_coordinates):
+    kwargs = dict(batch_size=2, record_every=10, clock="raw")
+    first = gradient_descent(three_coordinates, 0.1, 0.01, 300, random_state=7, **kwargs)
+    again = gradient_descent(three_coordinates, 0.1, 0.01, 300, random_state=7, **kwargs)
+    other = gradient_descent(three_coordinates, 0.1, 0.01, 300, random_state=8, **kwargs)
+    np.testing.assert_array_equal(first.beta, again.beta)
+    assert np.abs(first.beta - other.beta).max() > 1e-6
+    # A full batch is plain gradient descent, whatever the seed.
+    full = gradient_descent(three_coordinates, 0.1, 0.01, 300, batch_size=3, random_state=1, record_every=10)
+    plain = gradient_descent(three_coordinates, 0.1, 0.01, 300, record_every=10)
+    np.testing.assert_array_equal(full.beta, plain.beta)
+
+
+def test_gd_records_last_step_and_flags_divergence(three_coordinates):
+    path = gradient_descent(three_coordinates, 0.1, 1e-3, 25, record_every=10)
+    np.testing.assert_array_equal(path.steps, [0, 10, 20, 25])
+    with pytest.warns(PrecisionWarning):  # |u| blows up, so u^2 - v^2 is lost as well
+        diverged = gradient_descent(three_coordinates, 0.5, 5.0, 200, clock="raw")
+    assert not diverged.success and "step_size" in diverged.message
+
+
+# ---------------------------------------------------------------------------------------
+# Bad input.
+# ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        (dict(alpha=0.0), "alpha"),
+        (dict(alpha=-1e-3), "alpha"),
+        (dict(alpha=float("nan")), "alpha"),
+        (dict(alpha=1.0), "clock='raw'"),
+        (dict(alpha=2.0), "clock='raw'"),
+        (dict(t_max=0.0), "t_max"),
+        (dict(t_max=-1.0), "t_max"),
+        (dict(t_eval=[0.0, 2.0, 1.0]), "t_eval"),
+        (dict(t_eval=[-1.0, 1.0]), "t_eval"),
+        (dict(t_eval=[1.0, 20.0]), "t_eval"),
+        (dict(clock="fast"), "clock"),
+        (dict(method="BDF"), "method"),
+        (dict(method="lsoda"), "method"),
+        (dict(rtol=0.0), "rtol"),
+    ],
+)
+def test_gradient_flow_rejects_bad_input(three_coordinates, kwargs, match):
+    args = dict(alpha=1e-3, t_max=10.0) | kwargs
+    alpha, t_max = args.pop("alpha"), args.pop("t_max")
+    with pytest.raises(ValueError, match=match):
+        gradient_flow(three_coordinates, alpha, t_max, **args)
+
+
+def test_raw_clock_accepts_alpha_above_one(three_coordinates):
+    # n = d with an invertible X: any alpha ends at the unique least-squares fit.
+    path = gradient_flow(three_coordinates, 2.0, 200.0, clock="raw")
+    assert path.success and path.clock == "raw"
+    np.testing.assert_allclose(path.beta[-1], LEAST_SQUARES_FIT, rtol=1e-7)
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        (dict(alpha=0.0), "alpha"),
+        (dict(alpha=float("nan")), "alpha"),
+        (dict(alpha=1.5), "clock='raw'"),
+        (dict(step_size=0.0), "step_size"),
+        (dict(step_size=-0.1), "step_size"),
+        (dict(n_steps=0), "n_steps"),
+        (dict(n_steps=2.5), "n_steps"),
+        (dict(batch_size=0), "batch_size"),
+        (dict(batch_size=4), "batch_size"),
+        (dict(batch_size=1.5), "batch_size"),
+        (dict(clock="slow"), "clock"),
+        (dict(record_every=0), "record_every"),
+        (dict(random_state="seed"), "random_state"),
+    ],
+)
+def test_gradient_descent_rejects_bad_input(three_coordinates, kwargs, match):
+    args = dict(alpha=0.1, step_size=0.01, n_steps=10) | kwargs
+    alpha, step_size, n_steps = args.pop("alpha"), args.pop("step_size"), args.pop("n_steps")
+    with pytest.raises(ValueError, match=match):
+        gradient_descent(three_coordinates, alpha, step_size, n_steps, **args)
+
+
+def test_gradient_descent_refuses_huge_recordings():
+    problem = dlnlib.sparse_regression(5, 1000, 2, random_state=0)
+    with pytest.raises(ValueError, match="record_every >= "):
+        gradient_descent(problem, 0.1, 0.01, 100_000)
+
+
+def test_problem_must_be_a_problem():
+    with pytest.raises(ValueError, match="problem"):
+        gradient_flow(np.eye(2), 0.1, 1.0)
+    with pytest.raises(ValueError, match="problem"):
+        gradient_descent(np.eye(2), 0.1, 0.01, 10)

@@ -1,0 +1,319 @@
+"""Tests of the Lasso homotopy and the minimum-l1 solution.
+
+Oracles: scikit-learn's ``lars_path`` (independent implementation), soft thresholding on an
+orthogonal design and the hand-computed three-coordinate path (closed forms), a brute-force
+enumeration of supports (independent computation of the minimum-l1 point), and the Lasso KKT
+conditions at every lambda (invariant).
+"""
+
+import itertools
+import warnings
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sklearn.linear_model import lars_path
+
+import dlnlib
+from dlnlib import ConvergenceWarning, GeneralPositionWarning, Problem, lasso_path, min_l1_solution
+
+# Both codes solve the same small linear systems in a different order: agreement to about
+# 1e-9 relative is rounding, not an approximation.
+SKLEARN_RTOL = 1e-8
+
+
+def random_problem(seed, n, d, noise=0.5):
+    """A noisy sparse regression; general position holds almost surely."""
+    return dlnlib.sparse_regression(n, d, max(1, min(n, d) // 2), noise=noise, random_state=seed)
+
+
+def assert_lasso_kkt(problem, beta, lam, atol):
+    """KKT of min L + lam |beta|_1: |grad L| <= lam, and -grad L_i = lam sign(beta_i) on the support."""
+    correlations = -problem.grad(beta)
+    assert np.max(np.abs(correlations)) <= lam + atol
+    support = np.abs(beta) > 0
+    np.testing.assert_allclose(correlations[support], lam * np.sign(beta[support]), atol=atol)
+
+
+shapes = st.tuples(st.integers(0, 10**6), st.integers(2, 14), st.integers(2, 14))
+
+
+# ---------------------------------------------------------------------------------------------
+# lasso_path against scikit-learn
+
+
+@settings(max_examples=60, deadline=None)
+@given(shapes)
+def test_lasso_path_equals_sklearn_lars_path(shape):
+    seed, n, d = shape
+    problem = random_problem(seed, n, d)
+    path = lasso_path(problem)
+    alphas, _, coefs = lars_path(problem.X, problem.y, method="lasso")
+    assert path.success and path.lambdas[-1] == 0.0
+    scale = np.max(np.abs(coefs))
+    # sklearn ends n < d paths at alpha ~ 1e-16 instead of exactly 0, and stops early (at some
+    # alpha > 0) once all features are active; compare the knots it computed.
+    if alphas[-1] > SKLEARN_RTOL * alphas[0]:
+        assert len(alphas) < len(path.lambdas)
+        path_lambdas, path_coefs = path.lambdas[: len(alphas)], path.coefs[: len(alphas)]
+    else:
+        path_lambdas, path_coefs = path.lambdas, path.coefs
+    np.testing.assert_allclose(path_lambdas, alphas, rtol=SKLEARN_RTOL, atol=SKLEARN_RTOL * path.lambdas[0])
+    np.testing.assert_allclose(path_coefs, coefs.T, rtol=SKLEARN_RTOL, atol=SKLEARN_RTOL * scale)
+    # Dense output: our interpolation against sklearn's knots interpolated independently.
+    lams = np.linspace(alphas[-1], 1.2 * alphas[0], 97)
+    expected = np.stack([np.interp(lams, alphas[::-1], coefs[i, ::-1]) for i in range(d)], axis=-1)
+    np.testing.assert_allclose(path.coef_at(lams), expected, rtol=SKLEARN_RTOL, atol=SKLEARN_RTOL * scale)
+
+
+@pytest.mark.parametrize("n, d", [(30, 100), (100, 20)])
+def test_lasso_path_equals_sklearn_on_larger_problems(n, d):
+    problem = random_problem(7, n, d, noise=0.2)
+    path = lasso_path(problem)
+    alphas, _, coefs = lars_path(problem.X, problem.y, method="lasso")
+    np.testing.assert_allclose(path.lambdas, alphas, rtol=1e-7, atol=1e-7 * path.lambdas[0])
+    np.testing.assert_allclose(path.coefs, coefs.T, rtol=1e-7, atol=1e-7 * np.max(np.abs(coefs)))
+
+
+# ---------------------------------------------------------------------------------------------
+# closed forms
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_orthogonal_design_is_soft_thresholding(seed):
+    problem = dlnlib.orthogonal_design(30, 6, noise=0.5, random_state=seed)
+    beta_hat = problem.X.T @ problem.y / problem.n_samples
+    path = lasso_path(problem)
+    # Knots are the magnitudes |beta_hat_i| in decreasing order, then 0.
+    np.testing.assert_allclose(path.lambdas, np.append(np.sort(np.abs(beta_hat))[::-1], 0.0), rtol=1e-12)
+    for lam in np.linspace(0, 1.1 * problem.lambda_max, 41):
+        soft = np.sign(beta_hat) * np.maximum(np.abs(beta_hat) - lam, 0.0)
+        np.testing.assert_allclose(path.coef_at(lam), soft, atol=1e-12)
+
+
+def test_three_coordinate_example_in_fractions(three_coordinates):
+    # While no coordinate has left, the Lasso solution at lam = 1/t is the time average of the
+    # saddle path (DESIGN.md): knots 1/4 and 1561/13200, and on the first segment
+    # beta_3(lam) = (1 - 4 lam) (-15/94). The path ends at the least-squares fit.
+    path = lasso_path(three_coordinates)
+    np.testing.assert_allclose(path.lambdas[:2], [1 / 4, 1561 / 13200], rtol=1e-13)
+    for lam in [0.2, 0.15, 1561 / 13200]:
+        np.testing.assert_allclose(path.coef_at(lam), [0, 0, (1 - 4 * lam) * (-15 / 94)], atol=1e-13)
+    np.testing.assert_allclose(path.coefs[-1], [15 / 11, 2663 / 154, 87 / 77], rtol=1e-12)
+    # Coordinate 3 leaves, then comes back with the other sign: the active set is not monotone.
+    assert path.active[:4] == ((2,), (2, 1), (1,), (1, 2))
+    assert np.sign(path.coefs[1][2]) == -1 and np.sign(path.coefs[-1][2]) == 1
+
+
+# ---------------------------------------------------------------------------------------------
+# invariants
+
+
+@settings(max_examples=40, deadline=None)
+@given(shapes)
+def test_kkt_holds_along_the_path(shape):
+    seed, n, d = shape
+    problem = random_problem(seed, n, d)
+    path = lasso_path(problem)
+    atol = 1e-10 * problem.lambda_max
+    assert np.all(np.diff(path.lambdas) < 0)
+    np.testing.assert_array_equal(path.coefs[0], 0.0)
+    for lam in np.linspace(0, problem.lambda_max, 53)[1:]:
+        assert_lasso_kkt(problem, path.coef_at(lam), lam, atol)
+
+
+def test_coef_at_is_zero_above_lambda_max_and_exact_at_knots(rng):
+    problem = random_problem(3, 8, 12)
+    path = lasso_path(problem)
+    np.testing.assert_array_equal(path.coef_at([problem.lambda_max, 2 * problem.lambda_max, 1e9]), 0.0)
+    np.testing.assert_array_equal(path.coef_at(path.lambdas), path.coefs)
+    assert path.coef_at(0.5 * problem.lambda_max).shape == (12,)
+    assert path.n_iter == len(path.lambdas) - 1 == len(path.active)
+
+
+def test_path_end_interpolates_when_n_smaller_than_d():
+    problem = random_problem(11, 6, 20)
+    path = lasso_path(problem)
+    assert path.lambdas[-1] == 0.0
+    np.testing.assert_allclose(problem.X @ path.coefs[-1], problem.y, atol=1e-12)
+    assert np.count_nonzero(path.coefs[-1]) <= problem.n_samples
+
+
+def test_path_end_is_least_squares_when_n_larger_than_d():
+    problem = random_problem(12, 25, 6)
+    path = lasso_path(problem)
+    np.testing.assert_allclose(path.coefs[-1], np.linalg.lstsq(problem.X, problem.y, rcond=None)[0], rtol=1e-10)
+
+
+def test_result_is_frozen_and_read_only():
+    path = lasso_path(random_problem(0, 5, 7))
+    with pytest.raises(ValueError):
+        path.coefs[0, 0] = 1.0
+    with pytest.raises(AttributeError):
+        path.success = False
+
+
+# ---------------------------------------------------------------------------------------------
+# degenerate data
+
+
+def test_y_orthogonal_to_columns_gives_zero_path():
+    X = np.array([[1.0, 2.0], [1.0, 2.0], [0.0, 0.0]])
+    problem = Problem(X, [1.0, -1.0, 0.0])
+    path = lasso_path(problem)
+    assert path.success
+    np.testing.assert_array_equal(path.lambdas, [0.0])
+    np.testing.assert_array_equal(path.coef_at([0.0, 1.0]), 0.0)
+    np.testing.assert_array_equal(lasso_path(Problem(X, np.zeros(3))).coefs, [[0.0, 0.0]])
+
+
+def test_tied_entries_enter_together():
+    # Columns 0 and 1 have |c| = 1/3 exactly at lambda_max: one knot, both enter.
+    X = np.array([[1.0, 0.0, 0.3], [0.0, 1.0, 0.2], [0.0, 0.0, 1.0]])
+    problem = Problem(X, [1.0, -1.0, 0.5])
+    path = lasso_path(problem)
+    assert path.active[0] == (0, 1)
+    for lam in np.linspace(0, problem.lambda_max, 31)[1:]:
+        assert_lasso_kkt(problem, path.coef_at(lam), lam, 1e-12)
+    np.testing.assert_allclose(path.coefs[-1], np.linalg.solve(X, problem.y), rtol=1e-12)
+
+
+def test_duplicated_column_warns_and_stays_a_lasso_path(rng):
+    X = rng.standard_normal((10, 4))
+    problem = Problem(np.hstack([X, X[:, :1]]), rng.standard_normal(10))
+    with pytest.warns(GeneralPositionWarning, match="linearly dependent"):
+        path = lasso_path(problem)
+    assert path.success
+    for lam in np.linspace(0, problem.lambda_max, 23)[1:]:
+        assert_lasso_kkt(problem, path.coef_at(lam), lam, 1e-10)
+    # The Lasso solution is not unique, but its l1 norm is: compare with the LP's.
+    np.testing.assert_allclose(np.abs(path.coefs[-1]).sum(), np.abs(min_l1_solution(problem)).sum(), rtol=1e-8)
+
+
+def test_max_iter_guard_stops_and_says_so():
+    problem = random_problem(5, 10, 10)
+    with pytest.warns(ConvergenceWarning, match="max_iter"):
+        path = lasso_path(problem, max_iter=2)
+    assert not path.success and path.n_iter == 2 and len(path.lambdas) == 3
+    assert "max_iter" in path.message
+    with pytest.raises(ValueError, match="lam must be at least"):
+        path.coef_at(0.0)
+
+
+# ---------------------------------------------------------------------------------------------
+# bad input
+
+
+@pytest.mark.parametrize("bad", [0, -1, 2.5, True])
+def test_bad_max_iter(bad):
+    with pytest.raises(ValueError, match="max_iter"):
+        lasso_path(random_problem(0, 4, 5), max_iter=bad)
+
+
+@pytest.mark.parametrize("function", [lasso_path, min_l1_solution])
+def test_not_a_problem(function):
+    with pytest.raises(ValueError, match="problem must be a dlnlib.Problem"):
+        function((np.eye(2), np.ones(2)))
+
+
+@pytest.mark.parametrize("lam", [-1e-3, np.nan, [0.1, -0.1], [[0.1]]])
+def test_bad_lam(lam):
+    path = lasso_path(random_problem(0, 4, 5))
+    with pytest.raises(ValueError, match="lam"):
+        path.coef_at(lam)
+
+
+# ---------------------------------------------------------------------------------------------
+# min_l1_solution
+
+
+def brute_force_min_l1(problem):
+    """Enumerate supports of size <= rank: among exact minimisers of L on a support, the smallest l1.
+
+    An optimal vertex of the LP has linearly independent active columns, so it is the unique
+    least-squares solution on such a support that reaches the minimum loss.
+    """
+    X, y, d = problem.X, problem.y, problem.n_features
+    rank = np.linalg.matrix_rank(X)
+    best, best_norm = None, np.inf
+    for size in range(rank + 1):
+        for support in itertools.combinations(range(d), size):
+            beta = np.zeros(d)
+            if size:
+                X_S = X[:, support]
+                if np.linalg.matrix_rank(X_S) < size:
+                    continue
+                beta[list(support)] = np.linalg.lstsq(X_S, y, rcond=None)[0]
+            if problem.loss(beta) <= problem.min_loss + 1e-12 and np.abs(beta).sum() < best_norm:
+                best, best_norm = beta, np.abs(beta).sum()
+    return best
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 10**6), st.integers(1, 4), st.integers(2, 8))
+def test_min_l1_equals_brute_force(seed, n, d):
+    problem = random_problem(seed, n, d)
+    np.testing.assert_allclose(min_l1_solution(problem), brute_force_min_l1(problem), atol=1e-9)
+
+
+@settings(max_examples=30, deadline=None)
+@given(shapes)
+def test_min_l1_equals_end_of_lasso_path(shape):
+    seed, n, d = shape
+    problem = random_problem(seed, n, d)
+    np.testing.assert_allclose(min_l1_solution(problem), lasso_path(problem).coefs[-1], atol=1e-9)
+
+
+def test_min_l1_is_least_squares_for_full_column_rank():
+    problem = random_problem(4, 30, 8)
+    np.testing.assert_allclose(min_l1_solution(problem), np.linalg.lstsq(problem.X, problem.y, rcond=None)[0],
+                               rtol=1e-9, atol=1e-12)
+
+
+def test_min_l1_interpolates_when_n_smaller_than_d():
+    problem = random_problem(8, 5, 40)
+    beta = min_l1_solution(problem)
+    np.testing.assert_allclose(problem.X @ beta, problem.y, atol=1e-10)
+    assert np.count_nonzero(np.abs(beta) > 1e-12) <= problem.n_samples
+
+
+def test_min_l1_with_duplicated_rows(rng):
+    # Rank 3 < n = 5 < d = 8: argmin L is {X beta = y} of the three distinct rows.
+    X = rng.standard_normal((3, 8))
+    y = rng.standard_normal(3)
+    duplicated = Problem(np.vstack([X, X[:2]]), np.append(y, y[:2]))
+    np.testing.assert_allclose(min_l1_solution(duplicated), brute_force_min_l1(Problem(X, y)), atol=1e-9)
+
+
+def test_min_l1_with_repeated_column_when_n_larger_than_d(rng):
+    # argmin L is a line: beta_0 + beta_4 is fixed; the minimum l1 norm is that of least squares on
+    # the distinct columns, reached by any split of that coefficient with one sign.
+    X = rng.standard_normal((12, 4))
+    y = rng.standard_normal(12)
+    beta_ls = np.linalg.lstsq(X, y, rcond=None)[0]
+    problem = Problem(np.hstack([X, X[:, :1]]), y)
+    beta = min_l1_solution(problem)
+    np.testing.assert_allclose(problem.loss(beta), problem.min_loss, rtol=1e-10)
+    np.testing.assert_allclose(np.abs(beta).sum(), np.abs(beta_ls).sum(), rtol=1e-9)
+    np.testing.assert_allclose(beta[1:4], beta_ls[1:], rtol=1e-9)
+    np.testing.assert_allclose(beta[0] + beta[4], beta_ls[0], rtol=1e-9)
+    assert beta[0] * beta[4] >= 0
+
+
+def test_min_l1_of_zero_target_is_zero():
+    np.testing.assert_array_equal(min_l1_solution(Problem(np.ones((3, 4)), np.zeros(3))), 0.0)
+    np.testing.assert_array_equal(min_l1_solution(Problem(np.zeros((3, 4)), np.ones(3))), 0.0)
+
+
+def test_min_l1_is_read_only():
+    beta = min_l1_solution(random_problem(0, 3, 6))
+    with pytest.raises(ValueError):
+        beta[0] = 1.0
+
+
+def test_no_warnings_on_generic_data():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        lasso_path(random_problem(2, 20, 50))
+        min_l1_solution(random_problem(2, 20, 50))

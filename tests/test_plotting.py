@@ -1,0 +1,85 @@
+"""Plot helpers draw the data they are given, on the axes they are given."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+import dlnlib  # noqa: E402
+from dlnlib import plotting  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def results():
+    problem = dlnlib.three_coordinate_example()
+    return dlnlib.saddle_to_saddle(problem), dlnlib.gradient_flow(problem, 1e-20, 25.0)
+
+
+@pytest.fixture
+def ax():
+    fig, ax = plt.subplots()
+    yield ax
+    plt.close(fig)
+
+
+def test_saddle_staircase_holds_each_saddle_on_its_plateau(results, ax):
+    path, _ = results
+    returned = plotting.plot_coordinates(path, ax, t_max=25.0)
+    assert returned is ax
+    lines = ax.get_lines()
+    assert len(lines) == 3
+    t, beta2 = lines[1].get_data()
+    assert t[0] == 0.0 and t[-1] == 25.0
+    # Read the drawn polyline in the middle of every plateau: it must equal that plateau's saddle.
+    ends = np.append(path.times[1:], 25.0)
+    np.testing.assert_allclose(np.interp((path.times + ends) / 2, t, beta2), path.saddles[:, 1])
+    # and the plateau (t_2, t_3) is the saddle (0, 19/2, 0)
+    assert np.interp((path.times[2] + path.times[3]) / 2, t, beta2) == pytest.approx(19 / 2)
+
+
+def test_flow_curves_are_the_flow_and_colours_follow_coordinates(results, ax):
+    path, flow = results
+    plotting.plot_coordinates(flow, ax)
+    plotting.plot_coordinates(path, ax, label=False, linestyle="--")
+    lines = ax.get_lines()
+    np.testing.assert_array_equal(lines[2].get_ydata(), flow.beta[:, 2])
+    assert [line.get_color() for line in lines[:3]] == [line.get_color() for line in lines[3:]]
+    assert lines[0].get_label() == r"$\beta_{1}$"
+
+
+def test_dual_band_and_loss_staircase(results, ax):
+    path, _ = results
+    plotting.plot_dual(path, ax, t_max=25.0)
+    t, s3 = ax.get_lines()[-1].get_data()
+    np.testing.assert_allclose(s3, path.dual_at(t)[:, 2])
+    assert np.all(np.abs(s3) <= 1 + 1e-12)
+    _, other = plt.subplots()
+    plotting.plot_loss(path, other, t_max=25.0)
+    t, loss = other.get_lines()[0].get_data()
+    assert np.all(np.diff(loss) <= 0) and loss[-1] == pytest.approx(path.losses[-1])
+
+
+def test_mark_jumps_draws_one_line_per_jump(results, ax):
+    path, _ = results
+    plotting.mark_jumps(path, ax)
+    xs = [line.get_xdata()[0] for line in ax.get_lines()]
+    np.testing.assert_allclose(xs, path.times[1:])
+
+
+def test_lasso_path_against_inverse_lambda_leaves_out_lambda_zero(ax):
+    lasso = dlnlib.lasso_path(dlnlib.three_coordinate_example())
+    plotting.plot_lasso_path(lasso, ax, inverse=True)
+    x, _ = ax.get_lines()[0].get_data()
+    np.testing.assert_allclose(x, 1 / lasso.lambdas[lasso.lambdas > 0])
+    assert x[0] == pytest.approx(4.0)
+
+
+def test_path_3d_scatters_every_saddle(results):
+    path, flow = results
+    ax = plotting.plot_path_3d(path, trajectories=[flow])
+    assert ax.name == "3d"
+    offsets = ax.collections[0]._offsets3d
+    np.testing.assert_allclose(np.column_stack(offsets), path.saddles)
+    plt.close(ax.figure)
