@@ -98,7 +98,14 @@ def test_page_renders_offline(server, browser, page_path):
             "() => [...document.querySelectorAll('.math')].every(e => e.querySelector('mjx-container'))",
             timeout=30_000,
         )
-    body_text = page.inner_text("article") if page.locator("article").count() else page.inner_text("body")
+    # Prose only: code cells and code spans may legitimately contain TeX (plot titles, docstrings).
+    body_text = page.evaluate(
+        """() => {
+            const root = (document.querySelector('article') || document.body).cloneNode(true);
+            root.querySelectorAll('pre, code, .highlight, mjx-container').forEach(e => e.remove());
+            return root.innerText;
+        }"""
+    )
     for raw in ("$$", "\\begin{", "\\frac", "\\(", "\\["):
         assert raw not in body_text, f"raw TeX {raw!r} left on {page_path}"
 
