@@ -28,7 +28,7 @@ book: install
 test: test-unit test-notebooks book test-browser
 
 test-unit: install
-	$(BIN)/pytest tests --ignore=tests/browser -q
+	$(BIN)/pytest tests dlnlib --doctest-modules --ignore=tests/browser -q -p no:cacheprovider
 
 test-notebooks: install
 	$(BIN)/pytest --nbval-lax --nbval-current-env -p no:cacheprovider $(NOTEBOOKS) -q

@@ -22,7 +22,7 @@ from .network import (
 from .flow import DescentPath, FlowPath, gradient_descent, gradient_flow
 from .lasso import LassoPath, lasso_path, min_l1_solution
 from .saddles import SaddlePath, saddle_to_saddle
-from .implicit_bias import ImplicitBiasSolution, implicit_bias_solution, min_l2_solution
+from .implicit_bias import ImplicitBiasSolution, implicit_bias_path, implicit_bias_solution, min_l2_solution
 from .convergence import ConvergenceErrors, convergence_errors
 from . import plotting
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._checks import check_positive, check_positive_int, readonly
+from ._checks import as_finite_array, check_positive, check_positive_int, readonly
 from .errors import ConvergenceWarning
 from .network import MAX_EXPONENT
 from .problem import check_problem
@@ -270,3 +270,37 @@ def _scaled_cosh(x, log_scale, factor=1.0):
 def _scaled_sinh_squared(theta, log_alpha):
     r""":math:`\alpha^2\sinh^2\theta`, accurate also when :math:`\theta` is tiny (no :math:`\cosh-1`)."""
     return _scaled_sinh(theta, log_alpha) ** 2
+
+
+def implicit_bias_path(problem, alphas, **kwargs):
+    r"""The limit point :math:`\beta^\alpha_\infty` over a grid of initialisation scales.
+
+    One :func:`implicit_bias_solution` per :math:`\alpha`; the curve it traces goes from the
+    minimum-:math:`\ell_2` solution (large :math:`\alpha`) to the minimum-:math:`\ell_1` one (small :math:`\alpha`).
+
+    Parameters
+    ----------
+    problem : Problem
+    alphas : array_like, shape (m,)
+        Positive initialisation scales, in any order.
+    **kwargs
+        Passed to :func:`implicit_bias_solution` (``max_iter``).
+
+    Returns
+    -------
+    ndarray, shape (m, n_features)
+        Row ``k`` is :math:`\beta^{\alpha_k}_\infty`; read-only.
+
+    Examples
+    --------
+    >>> import dlnlib
+    >>> path = dlnlib.implicit_bias_path(dlnlib.Problem([[1.0, 2.0]], [2.0]), [1e3, 1e-6])
+    >>> path.round(4)
+    array([[0.4, 0.8],
+           [0. , 1. ]])
+    """
+    check_problem(problem)
+    alphas = as_finite_array(alphas, "alphas", ndim=1)
+    if alphas.size == 0 or np.any(alphas <= 0):
+        raise ValueError("alphas must be a non-empty 1-D array of positive initialisation scales")
+    return readonly([implicit_bias_solution(problem, float(alpha), **kwargs).beta for alpha in alphas])

@@ -106,13 +106,13 @@ _SEED_RANGE = (0, 2**32 - 1)
 _CDN_LINK = re.compile(r"<link[^>]*font-awesome[^>]*>", re.IGNORECASE)
 _ICONS = {
     "fa fa-minus": "&minus;",
-    "fa fa-fast-backward": "&#x23EE;",
+    "fa fa-fast-backward": "&#x25C0;&#x25C0;",  # not U+23EE: many fonts lack it
     "fa fa-step-backward": "&#x25C0;&#x2759;",
     "fa fa-play fa-flip-horizontal": "&#x25C0;",
     "fa fa-pause": "&#x2759;&#x2759;",
     "fa fa-play": "&#x25B6;",
     "fa fa-step-forward": "&#x2759;&#x25B6;",
-    "fa fa-fast-forward": "&#x23ED;",
+    "fa fa-fast-forward": "&#x25B6;&#x25B6;",
     "fa fa-plus": "+",
 }
 _ICON = re.compile(r'<i class="(fa [^"]*)"></i>')

@@ -276,3 +276,16 @@ def test_not_a_problem(function):
 def test_nan_data_is_refused_by_problem():
     with pytest.raises(ValueError, match="finite"):
         Problem([[1.0, np.nan]], [1.0])
+
+
+def test_implicit_bias_path_stacks_the_solutions_and_validates_alphas():
+    problem = dlnlib.sparse_regression(5, 9, 2, random_state=4)
+    alphas = [100.0, 0.5, 1e-4]
+    path = dlnlib.implicit_bias_path(problem, alphas)
+    assert path.shape == (3, 9) and not path.flags.writeable
+    for row, alpha in zip(path, alphas):
+        np.testing.assert_array_equal(row, dlnlib.implicit_bias_solution(problem, alpha).beta)
+    with pytest.raises(ValueError, match="alphas must be a non-empty 1-D array of positive"):
+        dlnlib.implicit_bias_path(problem, [1.0, -1.0])
+    with pytest.raises(ValueError, match="alphas must be 1-dimensional"):
+        dlnlib.implicit_bias_path(problem, 1.0)
