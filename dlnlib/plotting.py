@@ -67,7 +67,7 @@ def plot_coordinates(result, ax=None, *, coordinates=None, t_max=None, label=Tru
     """
     ax = ax or plt.gca()
     t, beta = _beta_series(result, t_max)
-    for i in _pick_coordinates(beta, coordinates):
+    for i in pick_coordinates(beta, coordinates):
         kwargs = {"color": f"C{i % 10}", **line_kwargs}
         if label:
             kwargs.setdefault("label", rf"$\beta_{{{i + 1}}}$")
@@ -113,7 +113,7 @@ def plot_dual(result, ax=None, *, coordinates=None, t_max=None, label=True, band
         ax.axhspan(-1, 1, color="0.93", zorder=0)
         for edge in (-1, 1):
             ax.axhline(edge, color="0.4", linewidth=0.8, linestyle="--", zorder=1)
-    for i in _pick_coordinates(beta_for_choice, coordinates):
+    for i in pick_coordinates(beta_for_choice, coordinates):
         kwargs = {"color": f"C{i % 10}", **line_kwargs}
         if label:
             kwargs.setdefault("label", rf"$s_{{{i + 1}}}$")
@@ -202,7 +202,7 @@ def plot_lasso_path(lasso, ax=None, *, coordinates=None, inverse=False, label=Tr
     else:
         x = lambdas
         ax.set_xlabel(r"Lasso penalty $\lambda$")
-    for i in _pick_coordinates(lasso.coefs, coordinates):
+    for i in pick_coordinates(lasso.coefs, coordinates):
         kwargs = {"color": f"C{i % 10}", **line_kwargs}
         if label:
             kwargs.setdefault("label", rf"$\beta_{{{i + 1}}}(\lambda)$")
@@ -235,15 +235,31 @@ def _beta_series(result, t_max):
     return result.t, result.beta
 
 
-def _pick_coordinates(beta, coordinates, limit=10):
+def pick_coordinates(beta, coordinates=None, limit=10):
+    r"""The coordinates worth a line: all when :math:`d\le` ``limit``, else the ``limit`` largest ever non-zero.
+
+    Parameters
+    ----------
+    beta : array_like, shape (m, n_features)
+        Rows of coefficients (a path, saddles, Lasso knots...).
+    coordinates : sequence of int, optional
+        An explicit choice, returned as is.
+    limit : int, default 10
+
+    Returns
+    -------
+    list of int
+        Sorted indices.
+    """
     if coordinates is not None:
         return [int(i) for i in coordinates]
+    beta = np.atleast_2d(beta)
     d = beta.shape[1]
     if d <= limit:
         return list(range(d))
     size = np.max(np.abs(beta), axis=0)
     ever = np.flatnonzero(size > 0)
-    return sorted(ever[np.argsort(-size[ever])][:limit].tolist())
+    return sorted(ever[np.argsort(-size[ever], kind="stable")][:limit].tolist())
 
 
 def _time_label(result):

@@ -175,17 +175,6 @@ def _check_data_controls(values):
 # --------------------------------------------------------------------------------------------
 
 
-def _pick_coordinates(rows):
-    """Coordinates to draw: all when d <= MAX_COORDINATES, else the largest ever non-zero ones."""
-    rows = np.atleast_2d(rows)
-    d = rows.shape[1]
-    if d <= MAX_COORDINATES:
-        return list(range(d))
-    size = np.max(np.abs(rows), axis=0)
-    ever = np.flatnonzero(size > 0)
-    return sorted(ever[np.argsort(-size[ever], kind="stable")][:MAX_COORDINATES].tolist())
-
-
 def _new_lines(ax, draw):
     """Call ``draw()`` and return the Line2D objects it added to ``ax``."""
     before = len(ax.lines)
@@ -433,6 +422,19 @@ class _Explorer:
         if changed:
             self._update(changed)
 
+    def _with_problem(self, compute):
+        """``compute(problem)``, cached per data: the given problem, or random data from the data controls."""
+        if self._fixed_problem is not None:
+            return self._cached(("problem",), lambda: compute(self._fixed_problem))
+        data = {name: self._values[name] for name in self._data_controls}
+
+        def make_and_compute():
+            problem = sparse_regression(data["n_samples"], data["n_features"], data["n_nonzero"],
+                                        noise=data["noise"], random_state=data["random_state"])
+            return compute(problem)
+
+        return self._cached(("problem",) + tuple(data.values()), make_and_compute)
+
     def _cached(self, key, compute):
         if key in self._cache:
             self._cache.move_to_end(key)
@@ -676,21 +678,7 @@ class DynamicsExplorer(_Explorer):
     # ---- computation ----------------------------------------------------------------------------
 
     def _problem_and_path(self):
-        if self._fixed_problem is not None:
-            key = ("problem",)
-            make = lambda: self._fixed_problem  # noqa: E731
-        else:
-            data = {name: self._values[name] for name in self._data_controls}
-            key = ("problem",) + tuple(data.values())
-            make = lambda: sparse_regression(  # noqa: E731
-                data["n_samples"], data["n_features"], data["n_nonzero"],
-                noise=data["noise"], random_state=data["random_state"])
-
-        def compute():
-            problem = make()
-            return problem, saddle_to_saddle(problem)
-
-        return self._cached(key, compute)
+        return self._with_problem(lambda problem: (problem, saddle_to_saddle(problem)))
 
     def _update(self, changed):
         if changed & {*self._data_controls, "t_max"} or not self._artists:
@@ -716,7 +704,7 @@ class DynamicsExplorer(_Explorer):
         self._artists = {}
         self._animated = []
         self._invalidate()
-        coordinates = _pick_coordinates(path.saddles)
+        coordinates = plotting.pick_coordinates(path.saddles, limit=MAX_COORDINATES)
         self._coordinates = coordinates
         # Algorithm 1, dashed, drawn by dlnlib.plotting's helpers
         dashed = {"linestyle": "--", "linewidth": 1.2, "alpha": 0.8}
@@ -938,25 +926,14 @@ class ImplicitBiasExplorer(_Explorer):
         return figure
 
     def _problem_data(self):
-        if self._fixed_problem is not None:
-            key = ("problem",)
-            make = lambda: self._fixed_problem  # noqa: E731
-        else:
-            data = {name: self._values[name] for name in self._data_controls}
-            key = ("problem",) + tuple(data.values())
-            make = lambda: sparse_regression(  # noqa: E731
-                data["n_samples"], data["n_features"], data["n_nonzero"],
-                noise=data["noise"], random_state=data["random_state"])
-
-        def compute():
-            problem = make()
+        def compute(problem):
             min_l1 = np.asarray(min_l1_solution(problem))
             min_l2 = np.asarray(min_l2_solution(problem))
             grid = IMPLICIT_BIAS_ALPHA_GRID
             betas = np.array([self._solve(problem, alpha).beta for alpha in grid])
             return problem, min_l1, min_l2, betas
 
-        return self._cached(key, compute)
+        return self._with_problem(compute)
 
     def _solve(self, problem, alpha):
         return self._cached(("solution", id(problem), alpha), lambda: implicit_bias_solution(problem, alpha))
@@ -1001,7 +978,7 @@ class ImplicitBiasExplorer(_Explorer):
         ax_coef.legend(loc="upper right", fontsize=8)
         # the path over alpha, for the coordinates largest in either limit
         grid = IMPLICIT_BIAS_ALPHA_GRID
-        self._path_coordinates = _pick_coordinates(np.vstack([self._min_l1, self._min_l2, self._beta_grid]))
+        self._path_coordinates = plotting.pick_coordinates(np.vstack([self._min_l1, self._min_l2, self._beta_grid]), limit=MAX_COORDINATES)
         for i in self._path_coordinates:
             (self._artists[f"path_{i}"],) = ax_path.plot(grid, self._beta_grid[:, i], color=f"C{i % 10}")
         ax_path.set_xlabel(r"$\alpha$ (decreasing $\rightarrow$)")
@@ -1218,7 +1195,7 @@ class LassoExplorer(_Explorer):
         t_grid = np.union1d(np.linspace(0.0, t_max, LASSO_TIME_POINTS), corners[corners <= t_max])
         average = path.time_average(t_grid)
         lasso_coefs = self._lasso_at(t_grid)
-        self._coordinates = _pick_coordinates(np.vstack([path.saddles, lasso.coefs]))
+        self._coordinates = plotting.pick_coordinates(np.vstack([path.saddles, lasso.coefs]), limit=MAX_COORDINATES)
         lines = _new_lines(ax_saddle, lambda: plotting.plot_coordinates(
             path, ax_saddle, coordinates=self._coordinates, t_max=t_max, linewidth=1.6))
         self._artists.update({f"saddle_{i}": line for i, line in zip(self._coordinates, lines)})

@@ -83,3 +83,13 @@ def test_path_3d_scatters_every_saddle(results):
     offsets = ax.collections[0]._offsets3d
     np.testing.assert_allclose(np.column_stack(offsets), path.saddles)
     plt.close(ax.figure)
+
+
+def test_pick_coordinates_keeps_the_largest_ever_nonzero_ones():
+    beta = np.zeros((2, 15))
+    beta[0, [3, 7, 11]] = [0.5, -4.0, 1.0]
+    beta[1, [3, 14]] = [2.0, 0.1]
+    assert plotting.pick_coordinates(beta, limit=3) == [3, 7, 11]  # 14 is the smallest of four
+    assert plotting.pick_coordinates(beta, limit=10) == [3, 7, 11, 14]  # never-zero-free ones are left out
+    assert plotting.pick_coordinates(beta[:, :5], limit=10) == [0, 1, 2, 3, 4]  # small d: all of them
+    assert plotting.pick_coordinates(beta, coordinates=(2, 0)) == [2, 0]
