@@ -289,3 +289,12 @@ def test_implicit_bias_path_stacks_the_solutions_and_validates_alphas():
         dlnlib.implicit_bias_path(problem, [1.0, -1.0])
     with pytest.raises(ValueError, match="alphas must be 1-dimensional"):
         dlnlib.implicit_bias_path(problem, 1.0)
+
+
+@pytest.mark.parametrize("alpha, clock, t_max", [(0.01, "accelerated", 1e5), (1.0, "raw", 2e3), (100.0, "raw", 1.0)])
+def test_implicit_bias_solution_is_where_dlnlib_gradient_flow_ends(alpha, clock, t_max):
+    # The library's two routes to the same point: the flow run to convergence, and the KKT system.
+    problem = dlnlib.sparse_regression(6, 12, 2, random_state=7)
+    flow = dlnlib.gradient_flow(problem, alpha, t_max, clock=clock, rtol=1e-10, atol=1e-12)
+    assert np.abs(problem.grad(flow.beta[-1])).max() < 1e-9  # converged
+    np.testing.assert_allclose(flow.beta[-1], dlnlib.implicit_bias_solution(problem, alpha).beta, atol=1e-7)
