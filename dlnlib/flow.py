@@ -42,7 +42,7 @@ from ._checks import (
     readonly,
 )
 from .errors import PrecisionWarning
-from .network import CLOCKS, MAX_EXPONENT, _beta_from_dual, log_inverse_alpha
+from .network import CLOCKS, _beta_from_dual, _dbeta_ddual, log_inverse_alpha
 from .problem import check_problem
 
 #: The ``method`` strings :func:`gradient_flow` accepts, mapped to ``solve_ivp`` methods; both
@@ -343,7 +343,12 @@ def gradient_flow(
 
     X, y, n = problem.X, problem.y, problem.n_samples
     n_features = problem.n_features
-    beta_of, fast_beta_of, dbeta_of = _dual_maps(alpha, clock)
+
+    def beta_of(dual):
+        return _beta_from_dual(dual, alpha, clock)
+
+    def dbeta_of(dual):
+        return _dbeta_ddual(dual, alpha, clock)
 
     # The dual S moves in the row space of X: with d > n integrate nu, S = X^T nu (n unknowns
     # instead of d); atol is rescaled to nu as explained at DEFAULT_ATOL.
@@ -355,7 +360,7 @@ def gradient_flow(
             return state @ X  # works on (n,) and on (m, n)
 
         def rhs(_, nu):
-            return -(X @ fast_beta_of(X.T @ nu) - y) / n
+            return -(X @ beta_of(X.T @ nu) - y) / n
 
         def jac(_, nu):
             # Only coordinates near |S_i| = 1 have a non-negligible beta'(S_i): keeping just
@@ -375,7 +380,7 @@ def gradient_flow(
             return state
 
         def rhs(_, s):
-            return Xty - gram @ fast_beta_of(s)
+            return Xty - gram @ beta_of(s)
 
         def jac(_, s):
             return -gram * dbeta_of(s)
@@ -617,44 +622,6 @@ def _check_alpha(alpha, clock):
     if clock == "accelerated":
         return check_positive(alpha, "alpha", upper=1.0, upper_name=" on the accelerated clock (use clock='raw')")
     return check_positive(alpha, "alpha")
-
-
-def _dual_maps(alpha, clock):
-    r"""Three maps of the dual for the chosen clock: beta (accurate), beta and beta' (fast).
-
-    Both clocks have the form :math:`\beta=\frac12(e^{cx+k}-e^{-cx+k})`, with
-    :math:`(c,k)=(2\ell,-2\ell)` for :math:`x=S` and :math:`(2, 2\log\alpha)` for
-    :math:`x=\theta`; neither forms :math:`\alpha^2`, and exponents are clipped at
-    ``MAX_EXPONENT`` so that rejected trial steps cannot overflow. The fast pair, used inside
-    the solver, loses relative (not absolute) accuracy where :math:`|\beta|\ll\alpha^2` by
-    cancellation, which the ODE cannot notice (its error is ``eps * alpha^2`` absolute). The
-    reported ``beta`` uses the cancellation-free form
-    :math:`\frac12\operatorname{sign}(x)e^{c|x|+k}(1-e^{-2c|x|})`
-    (``network._beta_from_dual`` on the accelerated clock).
-    """
-    if clock == "accelerated":
-        ell = log_inverse_alpha(alpha)
-        c, k = 2 * ell, -2 * ell
-
-        def beta_of(s):
-            return _beta_from_dual(s, alpha, clock)
-
-    else:
-        c, k = 2.0, 2 * np.log(alpha)
-
-        def beta_of(theta):
-            magnitude = np.exp(np.minimum(2 * np.abs(theta) + k, MAX_EXPONENT))
-            return 0.5 * np.sign(theta) * magnitude * -np.expm1(-4 * np.abs(theta))
-
-    def fast_beta_of(x):
-        cx = c * x
-        return 0.5 * (np.exp(np.minimum(cx + k, MAX_EXPONENT)) - np.exp(np.minimum(k - cx, MAX_EXPONENT)))
-
-    def dbeta_of(x):
-        cx = c * x
-        return 0.5 * c * (np.exp(np.minimum(cx + k, MAX_EXPONENT)) + np.exp(np.minimum(k - cx, MAX_EXPONENT)))
-
-    return beta_of, fast_beta_of, dbeta_of
 
 
 def _readonly_int(array):

@@ -26,6 +26,10 @@ from ._checks import check_choice, check_positive, check_positive_int
 #: reach it; on the true flow :math:`|\tilde\beta|` stays of order one.
 MAX_EXPONENT = 700.0
 
+#: ``exp`` and ``sinh`` of arguments below this size are finite and normal in float64 (they
+#: overflow near 709.8 and ``exp`` becomes subnormal near -708): the fast route of the maps below.
+SAFE_EXPONENT = 700.0
+
 #: Above ``|x| = exp(20)``, ``arcsinh(x)`` equals ``sign(x) log(2|x|)`` to relative
 #: accuracy ``exp(-40)``, below float64 resolution.
 LARGE_LOG_ARCSINH = 20.0
@@ -170,19 +174,32 @@ def _check_clock_alpha(alpha, clock):
         check_positive(alpha, "alpha")
 
 
-def _beta_from_dual(dual, alpha, clock):
+def _scale_and_rate(alpha, clock):
+    r"""``(k, c)`` with :math:`\beta=e^{k}\sinh(c\,x)`: :math:`(-2\ell, 2\ell)` for :math:`x=S`, :math:`(2\log\alpha, 2)` for :math:`x=\theta`."""
     if clock == "raw":
-        return alpha**2 * np.sinh(2 * dual)
-    # (e^{2l(S-1)} - e^{-2l(S+1)}) / 2 = sign(S) e^{2l(|S|-1)} (1 - e^{-4l|S|}) / 2:
-    # the second form has no cancellation when |S| is small.
+        return 2 * np.log(alpha), 2.0
     ell = log_inverse_alpha(alpha)
-    magnitude = np.exp(np.minimum(2 * ell * (np.abs(dual) - 1), MAX_EXPONENT))
-    return 0.5 * np.sign(dual) * magnitude * -np.expm1(-4 * ell * np.abs(dual))
+    return -2 * ell, 2 * ell
+
+
+def _beta_from_dual(dual, alpha, clock):
+    # beta = e^k sinh(c x). Where e^k (= alpha^2) is representable and sinh cannot overflow, that
+    # product is accurate and fast (one transcendental). Otherwise, for alpha below ~1e-150 or on
+    # rejected trial steps, use sign(x) e^{c|x| + k} (1 - e^{-2c|x|}) / 2 with the exponent clipped:
+    # it never forms e^k and has no cancellation when |x| is small.
+    k, c = _scale_and_rate(alpha, clock)
+    cx = c * dual
+    if k > -SAFE_EXPONENT and np.max(np.abs(cx), initial=0.0) < SAFE_EXPONENT:
+        return np.exp(k) * np.sinh(cx)
+    magnitude = np.exp(np.minimum(np.abs(cx) + k, MAX_EXPONENT))
+    return 0.5 * np.sign(cx) * magnitude * -np.expm1(-2 * np.abs(cx))
 
 
 def _dbeta_ddual(dual, alpha, clock):
-    if clock == "raw":
-        return 2 * alpha**2 * np.cosh(2 * dual)
-    ell = log_inverse_alpha(alpha)
-    magnitude = np.exp(np.minimum(2 * ell * (np.abs(dual) - 1), MAX_EXPONENT))
-    return ell * magnitude * (1 + np.exp(-4 * ell * np.abs(dual)))
+    # c e^k cosh(c x), by the same two routes as _beta_from_dual.
+    k, c = _scale_and_rate(alpha, clock)
+    cx = c * dual
+    if k > -SAFE_EXPONENT and np.max(np.abs(cx), initial=0.0) < SAFE_EXPONENT:
+        return c * np.exp(k) * np.cosh(cx)
+    magnitude = np.exp(np.minimum(np.abs(cx) + k, MAX_EXPONENT))
+    return 0.5 * c * magnitude * (1 + np.exp(-2 * np.abs(cx)))

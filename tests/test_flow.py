@@ -235,7 +235,9 @@ def test_flow_at_tiny_alpha_recovers_sparse_signal():
     path = gradient_flow(problem, 1e-150, 3.0)
     assert path.success
     np.testing.assert_allclose(path.beta[-1], problem.beta_star, atol=1e-8)
-    assert path.loss[-1] < 1e-20
+    # At the default tolerances the dual is right to ~1e-11, so beta (exponential in it, with
+    # rate 2 log(1/alpha) ~ 690) to ~1e-8 relative: the loss floor is ~1e-16, not 0.
+    assert path.loss[-1] < 1e-16
 
 
 def test_large_alpha_raw_clock_tends_to_minimum_l2_interpolator():
