@@ -22,7 +22,7 @@ $(STAMP): requirements.txt pyproject.toml
 # Jupyter Book's caches key on notebook source only, so after a change to dlnlib they
 # would serve stale outputs: drop them and rebuild every page (--all).
 book: install
-	rm -rf _build/.jupyter_cache _build/.doctrees _build/jupyter_execute
+	rm -rf _build/.jupyter_cache _build/.doctrees _build/jupyter_execute _build/html
 	$(BIN)/jupyter-book build . --all --builder html --warningiserror --keep-going
 
 test: test-unit test-notebooks book test-browser

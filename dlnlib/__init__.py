@@ -19,6 +19,7 @@ from .network import (
     mirror_map,
     w_from_uv,
 )
+from .landscape import CriticalPoints, critical_points, hessian
 from .flow import DescentPath, FlowPath, gradient_descent, gradient_flow
 from .lasso import LassoPath, lasso_path, min_l1_solution
 from .saddles import SaddlePath, saddle_to_saddle
