@@ -882,7 +882,7 @@ class ImplicitBiasExplorer(_Explorer):
         ``problem``, ``alpha``, ``solution`` (the :class:`~dlnlib.ImplicitBiasSolution`),
         ``beta`` (shape (d,)), ``min_l1``, ``min_l2``, ``distance_l1``, ``distance_l2`` (relative,
         at the current alpha), ``alpha_grid``, ``beta_grid`` (shape (len(alpha_grid), d)),
-        ``coordinates`` (drawn in the path panel), and ``lines``: ``"beta"`` (stem heads: index,
+        ``coordinates`` (drawn in the path panel), and ``lines``: ``"beta"`` (stem heads: coordinate number from 1,
         value), ``"min_l1"``, ``"min_l2"``, ``"path_{i}"``, ``"distance_l1"``,
         ``"distance_l2"`` (over the grid), ``"current_alpha"``.
     figure : matplotlib.figure.Figure
@@ -960,7 +960,7 @@ class ImplicitBiasExplorer(_Explorer):
         self._animated = []
         self._invalidate()
         d = self._problem.n_features
-        index = np.arange(d)
+        index = np.arange(1, d + 1)  # coordinates are numbered from 1, as in the book
         ax_coef.axhline(0, color="0.6", linewidth=0.8)
         self._stems = LineCollection([], colors="C0", linewidths=1.2)
         ax_coef.add_collection(self._stems)
@@ -972,8 +972,8 @@ class ImplicitBiasExplorer(_Explorer):
                                                   markeredgecolor="C3", markersize=8, label=r"min-$\ell_1$")
         everything = np.concatenate([self._beta_grid.ravel(), self._min_l1, self._min_l2])
         ax_coef.set_ylim(*_padded_limits(everything))
-        ax_coef.set_xlim(-0.8, d - 0.2)
-        ax_coef.set_xlabel("coordinate $i$ (0-based)")
+        ax_coef.set_xlim(0.2, d + 0.8)
+        ax_coef.set_xlabel("coordinate $i$")
         ax_coef.set_ylabel("coefficient")
         ax_coef.legend(loc="upper right", fontsize=8)
         # the path over alpha, for the coordinates largest in either limit
@@ -1003,7 +1003,7 @@ class ImplicitBiasExplorer(_Explorer):
     def _draw_alpha(self):
         alpha = self._values["alpha"]
         beta = self._solution.beta
-        index = np.arange(beta.size)
+        index = np.arange(1, beta.size + 1)
         self._stems.set_segments([[(i, 0.0), (i, b)] for i, b in zip(index, beta)])
         self._artists["beta"].set_data(index, beta)
         ylim = self._axes[1].get_ylim()

@@ -147,6 +147,8 @@ def test_implicit_bias_moves_from_l2_to_l1():
     lines = states[-1]["lines"]
     np.testing.assert_allclose(lines["min_l1"][:, 1], dlnlib.min_l1_solution(problem), atol=1e-9)
     np.testing.assert_allclose(lines["min_l2"][:, 1], dlnlib.min_l2_solution(problem), atol=1e-12)
+    # coordinates are numbered from 1, as in the book
+    np.testing.assert_array_equal(lines["beta"][:, 0], np.arange(1, problem.n_features + 1))
     # the drawn point is implicit_bias_solution at the current alpha, and the cursor sits at alpha
     np.testing.assert_allclose(lines["beta"][:, 1], dlnlib.implicit_bias_solution(problem, 1e-6).beta)
     np.testing.assert_allclose(lines["current_alpha"][:, 0], 1e-6)
