@@ -35,7 +35,7 @@ test-notebooks: install
 
 # Debian's Chromium, driven by Playwright (its own browser download cannot work offline).
 browser:
-	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium; }
+	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
 test-browser: install browser
 	$(BIN)/pytest tests/browser -q -p no:cacheprovider
