@@ -67,11 +67,7 @@ def plot_coordinates(result, ax=None, *, coordinates=None, t_max=None, label=Tru
     """
     ax = ax or plt.gca()
     t, beta = _beta_series(result, t_max)
-    for i in pick_coordinates(beta, coordinates):
-        kwargs = {"color": f"C{i % 10}", **line_kwargs}
-        if label:
-            kwargs.setdefault("label", rf"$\beta_{{{i + 1}}}$")
-        ax.plot(t, beta[:, i], **kwargs)
+    _plot_columns(ax, t, beta, pick_coordinates(beta, coordinates), label and r"$\beta_{{{}}}$", line_kwargs)
     ax.set_xlabel(_time_label(result))
     ax.set_ylabel(r"coordinates $\beta_i$")
     return ax
@@ -113,11 +109,7 @@ def plot_dual(result, ax=None, *, coordinates=None, t_max=None, label=True, band
         ax.axhspan(-1, 1, color="0.93", zorder=0)
         for edge in (-1, 1):
             ax.axhline(edge, color="0.4", linewidth=0.8, linestyle="--", zorder=1)
-    for i in pick_coordinates(beta_for_choice, coordinates):
-        kwargs = {"color": f"C{i % 10}", **line_kwargs}
-        if label:
-            kwargs.setdefault("label", rf"$s_{{{i + 1}}}$")
-        ax.plot(t, dual[:, i], **kwargs)
+    _plot_columns(ax, t, dual, pick_coordinates(beta_for_choice, coordinates), label and r"$s_{{{}}}$", line_kwargs)
     ax.set_xlabel(_time_label(result))
     ax.set_ylabel(r"dual variable $s_i$")
     return ax
@@ -202,13 +194,19 @@ def plot_lasso_path(lasso, ax=None, *, coordinates=None, inverse=False, label=Tr
     else:
         x = lambdas
         ax.set_xlabel(r"Lasso penalty $\lambda$")
-    for i in pick_coordinates(lasso.coefs, coordinates):
-        kwargs = {"color": f"C{i % 10}", **line_kwargs}
-        if label:
-            kwargs.setdefault("label", rf"$\beta_{{{i + 1}}}(\lambda)$")
-        ax.plot(x, coefs[:, i], **kwargs)
+    _plot_columns(ax, x, coefs, pick_coordinates(lasso.coefs, coordinates),
+                  label and r"$\beta_{{{}}}(\lambda)$", line_kwargs)
     ax.set_ylabel(r"Lasso coefficients")
     return ax
+
+
+def _plot_columns(ax, x, values, coordinates, label_format, line_kwargs):
+    """One line per coordinate i, in colour C{i mod 10}, labelled ``label_format.format(i + 1)`` if given."""
+    for i in coordinates:
+        kwargs = {"color": f"C{i % 10}", **line_kwargs}
+        if label_format:
+            kwargs.setdefault("label", label_format.format(i + 1))
+        ax.plot(x, values[:, i], **kwargs)
 
 
 def _is_saddle_path(result):

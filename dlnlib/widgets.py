@@ -422,6 +422,14 @@ class _Explorer:
         if changed:
             self._update(changed)
 
+    def _reset_drawing(self):
+        """Empty every axes (keeping the axes themselves) before the data-dependent artists are redrawn."""
+        for ax in self._axes:
+            _clear(ax)
+        self._artists = {}
+        self._animated = []
+        self._invalidate()
+
     def _with_problem(self, compute):
         """``compute(problem)``, cached per data: the given problem, or random data from the data controls."""
         if self._fixed_problem is not None:
@@ -699,11 +707,7 @@ class DynamicsExplorer(_Explorer):
         """Everything that does not depend on alpha: Algorithm 1's overlays, axes, empty flow lines."""
         path, t_max = self._path, self._t_max
         ax_loss, ax_beta, ax_dual = self._axes
-        for ax in self._axes:
-            _clear(ax)
-        self._artists = {}
-        self._animated = []
-        self._invalidate()
+        self._reset_drawing()
         coordinates = plotting.pick_coordinates(path.saddles, limit=MAX_COORDINATES)
         self._coordinates = coordinates
         # Algorithm 1, dashed, drawn by dlnlib.plotting's helpers
@@ -954,11 +958,7 @@ class ImplicitBiasExplorer(_Explorer):
 
     def _draw_problem(self):
         ax_coef, ax_path, ax_dist = self._axes
-        for ax in self._axes:
-            _clear(ax)
-        self._artists = {}
-        self._animated = []
-        self._invalidate()
+        self._reset_drawing()
         d = self._problem.n_features
         index = np.arange(1, d + 1)  # coordinates are numbered from 1, as in the book
         ax_coef.axhline(0, color="0.6", linewidth=0.8)
@@ -1185,11 +1185,7 @@ class LassoExplorer(_Explorer):
     def _draw_problem(self):
         path, lasso, t_max = self._path, self._lasso, self._t_max
         ax_saddle, ax_average, ax_lasso, ax_bars = self._axes
-        for ax in self._axes:
-            _clear(ax)
-        self._artists = {}
-        self._animated = []
-        self._invalidate()
+        self._reset_drawing()
         knots = 1.0 / lasso.lambdas[lasso.lambdas > 0]
         corners = np.concatenate([path.times, knots])
         t_grid = np.union1d(np.linspace(0.0, t_max, LASSO_TIME_POINTS), corners[corners <= t_max])
