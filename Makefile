@@ -1,6 +1,9 @@
 # Two commands do everything from a fresh clone:
 #   make book   create .venv, install, build the HTML book into _build/html
 #   make test   the whole suite: unit tests, chapters under nbval, the built book in headless Chromium
+# For a course:
+#   make assignments     student notebooks, instructor versions, autograder archives in _build/assignments
+#   make book-students   the students' copy of the book (no solutions), in _build/students/_build/html
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -9,7 +12,7 @@ STAMP := $(VENV)/.installed
 # Chapters are executed by every build; nbval re-executes them in tests.
 NOTEBOOKS := $(wildcard book/*.ipynb)
 
-.PHONY: install book test test-unit test-notebooks test-browser browser bench clean
+.PHONY: install book book-students assignments test test-unit test-notebooks test-browser test-students browser bench clean
 
 install: $(STAMP)
 
@@ -25,10 +28,19 @@ book: install
 	rm -rf _build/.jupyter_cache _build/.doctrees _build/jupyter_execute _build/html
 	$(BIN)/jupyter-book build . --all --builder html --warningiserror --keep-going
 
-test: test-unit test-notebooks book test-browser
+# The students' copy: the same build without the exercises' solutions, in pages and downloads.
+book-students: install
+	rm -rf _build/students
+	HIDE_SOLUTIONS=1 $(BIN)/jupyter-book build . --all --builder html --warningiserror --keep-going --path-output _build/students
+
+# One otter-grader problem set per chapter, from the master notebooks in assignments/.
+assignments: install
+	$(BIN)/python assignments/build.py --out _build/assignments
+
+test: test-unit test-notebooks book test-browser test-students
 
 test-unit: install
-	$(BIN)/pytest tests dlnlib --doctest-modules --ignore=tests/browser -q -p no:cacheprovider
+	$(BIN)/pytest tests dlnlib --doctest-modules --ignore=tests/browser --ignore=tests/students -q -p no:cacheprovider
 
 test-notebooks: install
 	$(BIN)/pytest --nbval-lax --nbval-current-env -p no:cacheprovider $(NOTEBOOKS) -q
@@ -39,6 +51,10 @@ browser:
 
 test-browser: install browser
 	$(BIN)/pytest tests/browser -q -p no:cacheprovider
+
+# Every file a reader can fetch from the students' copy, searched for solutions.
+test-students: install book-students
+	$(BIN)/pytest tests/students -q -p no:cacheprovider
 
 bench: install
 	@for script in benchmarks/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
