@@ -21,21 +21,32 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import linprog
 
+from ._active_set import (
+    EPS,
+    ROUNDOFF_FACTOR,
+    Degenerate,
+    SupportFactor,
+    correlation_tolerance,
+    general_position_error,
+    output_scales,
+    scaled_data,
+    sign_constrained_minimum,
+    warn_if_ill_conditioned,
+)
 from ._checks import as_finite_array, check_positive_int, readonly
-from .errors import ConvergenceWarning, GeneralPositionError, GeneralPositionWarning
+from .errors import ConvergenceWarning, GeneralPositionWarning
 from .problem import check_problem
 
-#: A set of active columns whose Gram matrix :math:`X_A^\top X_A/n` has eigenvalues below
-#: ``GRAM_RCOND`` times the largest is treated as linearly dependent (general position fails).
-GRAM_RCOND = 1e-10
+#: Two events of the homotopy whose penalties agree to relative precision ``TIE_RTOL`` (or within
+#: the round-off of their computation, which ``lasso_path`` estimates for each root) happen at the
+#: same knot: ties are resolved together, by the direction problem, instead of as zero-length
+#: steps; roots that close to the current knot are the events just processed.
+TIE_RTOL = 1e-10
 
-#: Two events of the homotopy whose step lengths differ by less than ``TIE_RTOL * lambda_max``
-#: happen at the same knot (ties are processed together instead of as zero-length steps).
-TIE_RTOL = 1e-12
-
-#: On a dependent active set, the direction solves :math:`G_{AA}w=\sigma` in the least-squares
-#: sense; a relative residual above ``CONSISTENCY_RTOL`` means no Lasso direction exists there.
-CONSISTENCY_RTOL = 1e-8
+#: The correlations at a knot follow from those at the previous one (one product with
+#: :math:`X^\top` per knot, as in LARS); every ``CORRELATION_REFRESH`` knots they are recomputed
+#: from the residual instead, so that rounding cannot accumulate along long paths.
+CORRELATION_REFRESH = 20
 
 #: ``lasso_path`` stops after ``MAX_ITER_PER_DIMENSION * (n_samples + n_features)`` knots unless
 #: told otherwise; generic paths need about ``min(n, d)`` to ``3 min(n, d)``.
@@ -109,11 +120,15 @@ class LassoPath:
                 f"lam must be at least {lowest!r}: the path stopped there ({self.message}); "
                 "pass a larger max_iter to lasso_path"
             )
-        # np.interp wants increasing abscissae: read the knots from lambda = 0 upwards.
-        # Beyond the first knot (lambda >= lambda_max) interp holds coefs[0] = 0.
-        knots, coefs = self.lambdas[::-1], self.coefs[::-1]
-        flat = np.atleast_1d(lam)
-        out = np.stack([np.interp(flat, knots, coefs[:, i]) for i in range(coefs.shape[1])], axis=-1)
+        # Knots decrease: segment k is [lambdas[k+1], lambdas[k]]; above lambda_max, beta = 0.
+        flat = np.minimum(np.atleast_1d(lam), self.lambdas[0])
+        if len(self.lambdas) == 1:
+            out = np.repeat(self.coefs[:1], len(flat), axis=0)
+        else:
+            k = np.clip(np.searchsorted(-self.lambdas, -flat, side="right") - 1, 0, len(self.lambdas) - 2)
+            upper, lower = self.lambdas[k], self.lambdas[k + 1]
+            weight = ((upper - flat) / (upper - lower))[:, None]  # 0 at lambdas[k], 1 at lambdas[k+1]
+            out = (1 - weight) * self.coefs[k] + weight * self.coefs[k + 1]
         return out[0] if lam.ndim == 0 else out
 
 
@@ -123,20 +138,37 @@ def lasso_path(problem, *, max_iter=None):
     Follows :math:`\beta(\lambda)=\arg\min_\beta L(\beta)+\lambda\lVert\beta\rVert_1` with
     :math:`L(\beta)=\frac1{2n}\lVert X\beta-y\rVert^2` from :math:`\lambda_{\max}=\lVert X^\top y\rVert_\infty/n`
     down to :math:`0`. With :math:`c=-\nabla L(\beta)`, active set :math:`A` and signs
-    :math:`\sigma=\mathrm{sign}(\beta_A)`, KKT reads :math:`c_A=\lambda\sigma`, :math:`|c_j|\le\lambda` off
-    :math:`A`. Decreasing :math:`\lambda` by :math:`\gamma` keeps this true when
-    :math:`\beta_A` moves by :math:`\gamma w` with :math:`G_{AA}w=\sigma`, :math:`G=X^\top X/n`. Each step
-    goes to the nearest event: an inactive :math:`|c_j|` reaches :math:`\lambda` (it enters), an
-    active :math:`\beta_j` reaches zero (it leaves), or :math:`\lambda` reaches :math:`0`.
+    :math:`\sigma`, KKT reads :math:`c_A=\lambda\sigma`, :math:`|c_j|\le\lambda` off :math:`A`. On a
+    segment with active set :math:`A` this gives
+
+    .. math:: \beta_A(\lambda)=\hat\beta_A-\lambda w,\qquad G_{AA}w=\sigma,\qquad
+              c_j(\lambda)=e_j+\lambda a_j,
+
+    where :math:`\hat\beta_A` is least squares on the columns :math:`A`, :math:`G=X^\top X/n`,
+    :math:`e=X^\top(y-X_A\hat\beta_A)/n` and :math:`a=X^\top X_Aw/n`. The segment ends at the
+    largest :math:`\lambda` below the current knot where an inactive :math:`|c_j|` reaches
+    :math:`\lambda` (:math:`j` enters) or an active :math:`\beta_j` reaches zero (:math:`j` leaves),
+    or at :math:`\lambda=0`. Once :math:`|A|=\min(n,d)` the active columns span the column space
+    of :math:`X`, so :math:`e=0` and no column can enter any more: the path goes to
+    :math:`\lambda=0`, where :math:`\beta_A=\hat\beta_A` interpolates the data (:math:`n<d`) or is
+    the least-squares solution (:math:`n\ge d`), unless a coordinate leaves first.
+
+    At a knot where several events coincide (ties), the direction of the next segment is the
+    solution of :math:`\min\frac12w^\top Gw-\sigma^\top w` with :math:`\sigma_jw_j\ge0` on the
+    coordinates that are zero at the knot (Lawson–Hanson, shared with Algorithm 1): a tied
+    coordinate enters only if the joint direction keeps its sign.
 
     With this :math:`\frac1{2n}` scaling the knots equal the ``alphas`` of scikit-learn's
-    ``lars_path(X, y, method="lasso")``.
+    ``lars_path(X, y, method="lasso")``. Each knot costs one product of :math:`X^\top` with two
+    vectors and an update of the Cholesky factor of :math:`G_{AA}` (see
+    :mod:`dlnlib._active_set`); the Gram matrix :math:`G` is never formed.
 
     Parameters
     ----------
     problem : Problem
+        Any :math:`n`, :math:`d` and magnitude of the data (rescaled internally by powers of two).
     max_iter : int, optional
-        Maximum number of homotopy steps; default ``10 * (n_samples + n_features)``.
+        Maximum number of knots after the first; default ``10 * (n_samples + n_features)``.
 
     Returns
     -------
@@ -146,15 +178,18 @@ def lasso_path(problem, *, max_iter=None):
     Raises
     ------
     ValueError
-        If ``problem`` is not a :class:`Problem` or ``max_iter`` is not a positive integer.
+        If ``problem`` is not a :class:`Problem`, ``max_iter`` is not a positive integer, or the
+        penalties of this data are not representable in float64.
     GeneralPositionError
-        If the active columns become linearly dependent in a way that admits no Lasso direction.
+        If an entering column is linearly dependent on the active ones, or too close to their
+        span for double precision (the message says which, and how close).
 
     Warns
     -----
     GeneralPositionWarning
-        If several columns are dependent (e.g. duplicated) but a direction exists: the Lasso
-        solution is then not unique and the path follows the minimum-norm direction.
+        If an inactive column stays at :math:`|c_j|=\lambda` along a whole segment (for example a
+        duplicate of an active column): the Lasso solution is then not unique, and the path keeps
+        that column at zero.
     ConvergenceWarning
         If ``max_iter`` is reached before :math:`\lambda=0`.
 
@@ -167,8 +202,8 @@ def lasso_path(problem, *, max_iter=None):
     --------
     >>> import dlnlib
     >>> path = dlnlib.lasso_path(dlnlib.three_coordinate_example())
-    >>> round(float(path.lambdas[0]), 12), float(path.lambdas[-1])
-    (0.25, 0.0)
+    >>> (1 / path.lambdas[:-1]).round(4).tolist()  # 1/lambda = 4, 13200/1561, 65/7, 85/7, 20
+    [4.0, 8.4561, 9.2857, 12.1429, 20.0]
     >>> path.coef_at(0.3)
     array([0., 0., 0.])
     """
@@ -177,111 +212,165 @@ def lasso_path(problem, *, max_iter=None):
     if max_iter is None:
         max_iter = MAX_ITER_PER_DIMENSION * (n + d)
     max_iter = check_positive_int(max_iter, "max_iter")
+    XT, y, x_scale, y_scale = scaled_data(problem)
+    lam_scale, coef_scale, _ = output_scales(x_scale, y_scale, "penalties", "max|X| max|y|", losses=False)
+    tol = correlation_tolerance(XT, y)  # below this, a computed correlation is round-off
 
-    X, y, G = problem.X, problem.y, problem.gram
-    beta = np.zeros(d)
-    correlations = X.T @ y / n
+    factor = SupportFactor(XT, y)
+    correlations = factor.c  # c = -grad L at the current knot; here beta = 0
     lam_max = float(np.max(np.abs(correlations)))
-    lam = lam_max
-    lambdas, coefs, actives = [lam], [beta.copy()], []
-    if lam_max == 0.0:
-        return LassoPath(readonly(lambdas), readonly(coefs), (), 0, True,
+    lambdas, actives = [lam_max], []
+    if np.all(np.abs(correlations) <= tol):
+        return LassoPath(readonly([0.0]), readonly(np.zeros((1, d))), (), 0, True,
                          "y is orthogonal to every column of X: beta(lambda) = 0 for every lambda >= 0")
 
+    lam = lam_max
+    knots = []  # (lambda, A, beta_A) at each knot after the first, beta_A in the order of A
+    zero_at_knot = (np.empty(0, dtype=int), np.empty(0))  # beta at the current knot, on A
+    sigma = np.zeros(d)  # signs of the active coordinates (and of those with |c_j| = lam)
     # The first coordinates to enter are those of largest |c_j| = lambda_max (several if tied).
-    tie = TIE_RTOL * lam_max
-    active = [int(j) for j in np.flatnonzero(np.abs(correlations) >= lam_max - tie)]
-    signs = {j: np.sign(correlations[j]) for j in active}
-    just_dropped = {}  # coordinate -> the sign it had before it left at the last knot
-    warned_dependent = False
+    entering = np.flatnonzero(np.abs(correlations) >= (1 - TIE_RTOL) * lam_max)
+    sigma[entering] = np.sign(correlations[entering])
+    crossing = np.empty(0, dtype=int)
+    stuck = set()
     success, message, n_iter = False, f"max_iter={max_iter} reached before lambda = 0", max_iter
 
     for step in range(1, max_iter + 1):
-        A = np.array(active)
-        sigma = np.array([signs[j] for j in active])
-        correlations = X.T @ (y - X @ beta) / n
+        # --- at the knot: who is active on the next segment, and the direction w_A ---
+        try:
+            w_A = _direction(factor, sigma, entering, crossing, zero_at_knot)
+        except Degenerate as error:
+            raise general_position_error(f"at lambda={lam * lam_scale:.6g}", error, "the Lasso path") from None
+        A = factor.support.copy()
 
-        # --- Direction on the active set: G_AA w = sigma keeps c_A = lambda sigma as lambda decreases.
-        G_AA = G[np.ix_(A, A)]
-        w, _, rank, _ = np.linalg.lstsq(G_AA, sigma, rcond=GRAM_RCOND)
-        if rank < len(A):
-            if np.linalg.norm(G_AA @ w - sigma) > CONSISTENCY_RTOL * np.linalg.norm(sigma):
-                raise GeneralPositionError(
-                    f"the active columns {sorted(active)} are linearly dependent with signs that admit no "
-                    "Lasso direction (general position fails); remove duplicated or collinear columns"
-                )
-            if not warned_dependent:
-                warnings.warn(
-                    f"the active columns {sorted(active)} are linearly dependent (e.g. duplicated): the Lasso "
-                    "solution is not unique; following the minimum-norm direction",
-                    GeneralPositionWarning, stacklevel=2,
-                )
-                warned_dependent = True
-        # Along the step, lambda -> lambda - gamma, beta_A -> beta_A + gamma w, c -> c - gamma a.
-        a = G[:, A] @ w
-
-        # --- Step to the next entering coordinate: |c_j - gamma a_j| reaches lambda - gamma.
-        inactive = np.ones(d, dtype=bool)
-        inactive[A] = False
-        gap_plus = np.maximum(lam - correlations, 0.0)   # to c_j = +lambda
-        gap_minus = np.maximum(lam + correlations, 0.0)  # to c_j = -lambda
+        # --- the segment: beta_A(l) = beta_hat - l w_A, c(l) = e + l a, for l below lam ---
+        # a costs the one product with X^T of the knot; e follows from continuity of c at lam
+        # (c(lam) = e + lam a on both sides), recomputed from the residual now and then so that
+        # rounding does not accumulate.
+        beta_hat, residual = factor.least_squares()
+        a = XT @ factor.times(w_A) / n
+        if step % CORRELATION_REFRESH:
+            e = correlations - lam * a
+        else:
+            e = XT @ residual / -n
+        # Roots in (0, lam) of e_j + l a_j = +-l (j enters) and of beta_hat_j - l w_j = 0 (j leaves).
+        # A correlation at round-off level is zero: its roots are at l = 0, the end of the path.
+        # With min(n, d) active columns they span the column space: no column can enter (e = 0).
+        e[np.abs(e) <= tol] = 0.0
+        idle = np.flatnonzero(e == 0)  # an inactive one with |a_j| = 1 stays at |c_j| = lam
+        e[A] = np.nan  # the active ones have no entering root
+        if idle.size:
+            stuck.update(idle[(np.abs(np.abs(a[idle]) - 1) <= TIE_RTOL) & ~np.isnan(e[idle])].tolist())
+        # Each root comes with its round-off: tol_j / |+-1 - a_j| for an entering one, and for a
+        # leaving one that of beta_hat (ROUNDOFF_FACTOR eps max|beta_hat|) divided by |w_j|.
+        # Roots within it of the knot are the events just processed; roots within it of zero
+        # cannot be told from the end of the path.
         with np.errstate(divide="ignore", invalid="ignore"):
-            gamma_plus = np.where(1 - a > 0, gap_plus / (1 - a), np.inf)
-            gamma_minus = np.where(1 + a > 0, gap_minus / (1 + a), np.inf)
-        # A coordinate that just left sits at c_j = lambda * old sign and moves strictly inside:
-        # its zero-length "entry" on that side is rounding, but it may enter on the other side.
-        for j, old_sign in just_dropped.items():
-            if old_sign > 0:
-                gamma_plus[j] = np.inf
-            else:
-                gamma_minus[j] = np.inf
-        gamma_in = np.where(inactive, np.minimum(gamma_plus, gamma_minus), np.inf)
+            slopes = np.stack((1.0 - a, -1.0 - a))
+            enter_roots = e / slopes
+            enter_error = tol / np.abs(slopes)
+            leave_root = beta_hat / w_A  # in factor order, like A
+            leave_error = ROUNDOFF_FACTOR * EPS * np.max(np.abs(beta_hat), initial=0.0) / np.abs(w_A)
+        for root, error in ((enter_roots, enter_error), (leave_root, leave_error)):
+            root[~((root > error) & (root < (1 - TIE_RTOL) * lam - error))] = 0.0  # NaN and inf too
+        best = enter_roots.argmax(axis=0)
+        enter_root = np.take_along_axis(enter_roots, best[None], 0)[0]
+        enter_error = np.take_along_axis(enter_error, best[None], 0)[0]
+        if factor.k == factor.max_support:
+            enter_root[:] = 0.0
 
-        # --- Step to the next coordinate crossing zero: beta_j + gamma w_j = 0 (the lasso drop).
-        with np.errstate(divide="ignore", invalid="ignore"):
-            gamma_cross = np.where(beta[A] * w < 0, -beta[A] / w, np.inf)
-
-        # --- Step to the end of the path: lambda reaches 0.
-        gamma = min(lam, gamma_in.min(), gamma_cross.min())
-
-        # --- Update: move to the knot, then apply every event that happens there.
-        beta[A] += gamma * w
-        if lam - gamma <= tie:
-            lam = 0.0
-            lambdas.append(lam)
-            coefs.append(beta.copy())
-            actives.append(tuple(active))
+        lam_next = max(float(enter_root.max()), float(leave_root.max(initial=0.0)))
+        beta_A = beta_hat - lam_next * w_A
+        actives.append(A)
+        if lam_next == 0.0:
+            knots.append((0.0, A, beta_A))
             success, message, n_iter = True, "reached lambda = 0", step
             break
-        lam -= gamma
-        leaving = [int(j) for j, g in zip(A, gamma_cross) if g <= gamma + tie]
-        beta[leaving] = 0.0  # exactly: they crossed zero at this knot
-        lambdas.append(lam)
-        coefs.append(beta.copy())
-        actives.append(tuple(active))
 
-        just_dropped = {j: signs[j] for j in leaving}
-        for j in leaving:
-            active.remove(j)
-            del signs[j]
-        entering = [int(j) for j in np.flatnonzero(gamma_in <= gamma + tie)]
-        for j in entering:
-            active.append(j)
-            signs[j] = 1.0 if gamma_plus[j] <= gamma_minus[j] else -1.0
-        if not active:
-            # Everything left at once (possible only off general position): restart from the
-            # largest correlation, as at lambda_max.
-            correlations = X.T @ (y - X @ beta) / n
-            j = int(np.argmax(np.abs(correlations)))
-            active, signs = [j], {j: np.sign(correlations[j])}
+        # --- events at the next knot (ties: roots that cannot be told from it) ---
+        tied = (1 - TIE_RTOL) * lam_next
+        entering = np.flatnonzero((enter_root > 0) & (enter_root + 2 * enter_error >= tied))
+        leaving = (leave_root > 0) & (leave_root + 2 * leave_error >= tied)
+        crossing = A[leaving]
+        beta_A[leaving] = 0.0  # exactly: they cross zero at this knot
+        zero_at_knot = (A, beta_A)
+        correlations = e + lam_next * a
+        correlations[A] = lam_next * sigma[A]
+        sigma[entering] = np.sign(correlations[entering])
+        lam = lam_next
+        knots.append((lam, A, beta_A))
 
+    warn_if_ill_conditioned(factor, stacklevel=2)
+    if stuck:
+        warnings.warn(
+            f"columns {sorted(stuck)} stay at |c_j| = lambda along a whole segment without entering: they are "
+            "linearly dependent on the active columns (e.g. duplicated), so the Lasso solution is not unique there; "
+            "this path keeps them at zero",
+            GeneralPositionWarning, stacklevel=2,
+        )
     if not success:
         warnings.warn(
-            f"lasso_path stopped at lambda = {lam:.3g} after max_iter={max_iter} steps; pass a larger "
+            f"lasso_path stopped at lambda = {lam * lam_scale:.3g} after max_iter={max_iter} steps; pass a larger "
             "max_iter (if it keeps failing, the data may violate general position)",
             ConvergenceWarning, stacklevel=2,
         )
-    return LassoPath(readonly(lambdas), readonly(np.array(coefs)), tuple(actives), n_iter, success, message)
+    coefs = np.zeros((1 + len(knots), d))
+    for row, (lam_k, A_k, beta_k) in enumerate(knots, start=1):
+        lambdas.append(lam_k)
+        coefs[row, A_k] = beta_k
+    actives = tuple(tuple(A_k.tolist()) for A_k in actives)
+    return LassoPath(readonly(np.array(lambdas) * lam_scale), readonly(coefs * coef_scale), actives, n_iter,
+                     success, message)
+
+
+def _direction(factor, sigma, entering, crossing, knot):
+    r"""The active set and direction :math:`w_A` (:math:`G_{AA}w_A=\sigma_A`) of the segment below a knot.
+
+    At the knot, ``entering`` coordinates reached :math:`|c_j|=\lambda` and ``crossing`` ones
+    reached :math:`\beta_j=0`; ``knot`` is ``(A, beta_A)``, the solution at the knot. The
+    direction is the minimiser of :math:`\frac12w^\top Gw-\sigma^\top w` with
+    :math:`\sigma_jw_j\ge0` where :math:`\beta_j=0` at the knot
+    (:func:`dlnlib._active_set.sign_constrained_minimum`).
+    For a single event its answer is known in exact arithmetic (an entering coordinate joins,
+    a crossing one leaves): that is tried first and checked, and the full problem is solved
+    when the check fails or several events tie. Updates ``factor`` (to :math:`A`) and
+    ``sigma`` (zero off :math:`A`); returns :math:`w_A` in factor order.
+    """
+    XT, n = factor.XT, factor.n
+    if entering.size + crossing.size == 1:
+        if entering.size:
+            j = int(entering[0])
+            factor.add(j)
+            w_A = factor.solve(sigma[factor.support])
+            if sigma[j] * w_A[-1] > 0:  # it joins with the sign of its correlation
+                return w_A
+            factor.remove([factor.k - 1])
+        else:
+            j = int(crossing[0])
+            factor.remove(np.flatnonzero(factor.support == j).tolist())
+            w_A = factor.solve(sigma[factor.support])
+            w = np.zeros(len(sigma))
+            w[factor.support] = w_A
+            a_j = XT[j] @ factor.times(w_A) / n
+            if 1.0 - sigma[j] * a_j <= _direction_tolerance(factor, w)[j]:  # it stays out
+                sigma[j] = 0.0
+                return w_A
+    else:
+        factor.remove(np.flatnonzero(np.isin(factor.support, crossing)).tolist())
+    w = np.zeros(len(sigma))
+    w[factor.support] = factor.solve(sigma[factor.support])
+    eligible = np.concatenate((factor.support, entering, crossing))
+    zero = np.ones(len(sigma), dtype=bool)
+    zero[knot[0]] = knot[1] == 0
+    sign_constrained_minimum(factor, w, sigma, sigma, zero, eligible, _direction_tolerance(factor, w))
+    sigma[eligible[w[eligible] == 0]] = 0.0  # tied or leaving coordinates that stay out
+    return w[factor.support]
+
+
+def _direction_tolerance(factor, w):
+    r"""Round-off of the computed :math:`1-\sigma_ja_j`, :math:`a=X^\top X_Pw/n`: the descent threshold of the direction problem."""
+    size = np.linalg.norm(factor.times(w[factor.support])) if factor.k else 0.0  # |X_P w|
+    return ROUNDOFF_FACTOR * EPS * factor.column_norms * size / np.sqrt(factor.n)
 
 
 def min_l1_solution(problem):

@@ -15,11 +15,11 @@ start with :math:`t=0`, :math:`\beta=0`, :math:`s=0`; while :math:`\nabla L(\bet
 3. :math:`\beta\leftarrow\arg\min L` subject to :math:`\beta_i\ge0` if :math:`s_i=+1`,
    :math:`\beta_i\le0` if :math:`s_i=-1`, :math:`\beta_i=0` if :math:`\lvert s_i\rvert<1`.
 
-Step 3 is a non-negative least-squares problem after a sign flip. It is solved by a
-Lawson–Hanson active-set method warm-started from the previous support, with a Cholesky
-factor of the support's Gram matrix updated as columns enter (bordering) and leave (Givens
-rotations), so that a jump costs one product with :math:`X^\top` plus :math:`O(nk+k^2)` for a
-support of size :math:`k`.
+Step 3 is a non-negative least-squares problem after a sign flip. It is solved by the
+Lawson–Hanson active-set method of :mod:`dlnlib._active_set` (shared with the Lasso homotopy),
+warm-started from the previous support, with a Cholesky factor of the support's Gram matrix
+updated as columns enter and leave, so that a jump costs one product with :math:`X^\top` plus
+:math:`O(nk+k^2)` for a support of size :math:`k`.
 """
 
 import warnings
@@ -27,19 +27,20 @@ from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
-from scipy.linalg import qr_delete
-from scipy.linalg.lapack import dtrtrs
 
+from ._active_set import (
+    Degenerate,
+    SupportFactor,
+    correlation_tolerance,
+    general_position_error,
+    output_scales,
+    scaled_data,
+    sign_constrained_minimum,
+    warn_if_ill_conditioned,
+)
 from ._checks import check_positive, check_positive_int, check_times
-from .errors import GeneralPositionError, GeneralPositionWarning
+from .errors import GeneralPositionWarning
 from .problem import check_problem
-
-#: A gradient entry with :math:`\lvert\nabla_iL\rvert\le` ``GRADIENT_RTOL``
-#: :math:`\cdot\lVert X_i\rVert\lVert y\rVert/n` is taken to be exactly zero (the bound
-#: :math:`\lVert X_i\rVert\lVert y\rVert/n` is the largest :math:`\lvert\nabla_iL\rvert` can be on
-#: the path). Its one job: tell round-off from a real gradient, when deciding whether a
-#: coordinate moves, leaves the boundary, joins the support, or whether the path has ended.
-GRADIENT_RTOL = 1e-9
 
 #: Coordinates whose hitting times agree with the first one's to relative precision ``TIE_RTOL``
 #: hit the boundary together (ties): they join :math:`A` at the same jump, set to exactly
@@ -47,21 +48,16 @@ GRADIENT_RTOL = 1e-9
 #: duals are of order one and accurate to ~1e-15 per jump.
 TIE_RTOL = 1e-10
 
-#: In the active-set solve, support coordinates whose step to zero is within
-#: ``LEAVE_TIE_TOL`` (as a fraction of the step) of the shortest one leave together.
-LEAVE_TIE_TOL = 1e-12
-
-#: A column whose squared distance to the span of the support columns is below
-#: ``RANK_RTOL`` times its squared norm makes the signed active columns rank deficient.
-RANK_RTOL = 1e-12
-
 #: Default ``max_iter`` is this many jumps per feature or sample (whichever is fewer), plus
 #: ``_MIN_ITER``: generous, since coordinates may leave and come back.
 _ITER_PER_DIMENSION = 20
 _MIN_ITER = 100
 
-#: Entries (not bytes) of the initial buffers holding the saddles and the duals.
-_BUFFER_ENTRIES = 2_000_000
+#: Rows of the buffers holding the saddles and the duals are first allocated for
+#: ``2 min(n, d) + 2`` jumps (typical paths take about ``min(n, d)`` to ``2 min(n, d)``), and
+#: double when full. They are zero-filled by the operating system on first touch, so the
+#: allocation costs only what is written.
+_ROWS_PER_DIMENSION = 2
 
 
 @dataclass(frozen=True, eq=False)
@@ -203,7 +199,7 @@ class SaddlePath:
         return np.where(np.asarray(t)[..., None] > 0, average, 0.0)
 
 
-def saddle_to_saddle(problem, *, max_iter=None, gradient_rtol=GRADIENT_RTOL):
+def saddle_to_saddle(problem, *, max_iter=None, gradient_rtol=None):
     r"""Jump times and saddles of diagonal-network gradient flow as :math:`\alpha\to0` (Algorithm 1).
 
     Start with :math:`t=0`, :math:`\beta=0`, :math:`s=0`. While :math:`\nabla L(\beta)\ne0`, with
@@ -216,17 +212,24 @@ def saddle_to_saddle(problem, *, max_iter=None, gradient_rtol=GRADIENT_RTOL):
     The boundary set and its signs are kept symbolically: a coordinate that hits is set to
     exactly :math:`\pm1` and stays there, with zero slope, while it is on the support; a boundary
     coordinate off the support whose gradient pushes :math:`s_i` back inside leaves :math:`A`.
+    A gradient entry counts as zero when it is below what round-off can produce for this data
+    (see ``gradient_rtol``), and the path ends only at a point whose gradient is zero in that sense.
 
     Parameters
     ----------
     problem : Problem
         The least-squares problem :math:`L(\beta)=\frac1{2n}\lVert X\beta-y\rVert^2`; any
-        :math:`n`, :math:`d`.
+        :math:`n`, :math:`d`, and any magnitude of the data (it is rescaled internally by powers
+        of two, which is exact).
     max_iter : int, optional
         Largest number of jumps; the default is ``20 * min(n, d) + 100``. If reached, the
         result has ``success=False`` and a message.
-    gradient_rtol : float, default ``GRADIENT_RTOL``
-        Relative size below which a gradient entry counts as zero (see ``GRADIENT_RTOL``).
+    gradient_rtol : float, optional
+        A gradient entry with :math:`|\nabla_iL|\le` ``gradient_rtol`` :math:`\cdot\lVert X_i\rVert\lVert y\rVert/n`
+        counts as zero (:math:`\lVert X_i\rVert\lVert y\rVert/n` bounds :math:`|\nabla_iL|` along the
+        path). By default the bound is the round-off of a computed gradient,
+        ``dlnlib._active_set.ROUNDOFF_FACTOR * eps * sqrt(n)``, about ``1e-13`` for
+        :math:`n=100`: only raise it to ignore gradients you know to be noise.
 
     Returns
     -------
@@ -237,16 +240,22 @@ def saddle_to_saddle(problem, *, max_iter=None, gradient_rtol=GRADIENT_RTOL):
     Raises
     ------
     ValueError
-        If ``problem`` is not a :class:`Problem` or a knob is out of range.
+        If ``problem`` is not a :class:`Problem`, a knob is out of range, or the jump times of
+        this data are not representable in float64 (:math:`\max|X|\cdot\max|y|` beyond about
+        ``1e300`` or below ``1e-300``).
     GeneralPositionError
-        If the signed active columns become linearly dependent, so that a saddle is not unique
-        (duplicate or collinear columns of ``X``).
+        If the signed active columns become linearly dependent or too ill-conditioned for
+        double precision, so that a saddle is not unique or cannot be computed (duplicate,
+        collinear or nearly collinear columns of ``X``); the message names the columns.
 
     Warns
     -----
     GeneralPositionWarning
         If a coordinate sits on the boundary with zero gradient off the support (for example one
         of two duplicate columns): the path returned is one of several valid ones.
+    PrecisionWarning
+        If the losses overflow float64 (:math:`\max|y|` beyond about ``1e154``); times and saddles
+        are still exact.
 
     References
     ----------
@@ -268,15 +277,18 @@ def saddle_to_saddle(problem, *, max_iter=None, gradient_rtol=GRADIENT_RTOL):
     if max_iter is None:
         max_iter = _ITER_PER_DIMENSION * min(n, d) + _MIN_ITER
     max_iter = check_positive_int(max_iter, "max_iter")
-    gradient_rtol = check_positive(gradient_rtol, "gradient_rtol", upper=1.0)
+    XT, y, x_scale, y_scale = scaled_data(problem)
+    if gradient_rtol is None:
+        grad_tol = correlation_tolerance(XT, y)
+    else:
+        gradient_rtol = check_positive(gradient_rtol, "gradient_rtol", upper=1.0)
+        grad_tol = gradient_rtol * np.sqrt(np.einsum("ij,ij->i", XT, XT)) * np.linalg.norm(y) / n
+    gradient_scale, beta_scale, loss_scale = output_scales(x_scale, y_scale, "jump times", "1 / (max|X| max|y|)")
+    time_scale = 1.0 / gradient_scale
+    scales = time_scale, beta_scale, loss_scale
 
-    y = np.array(problem.y)
-    XT = np.ascontiguousarray(problem.X.T)  # rows are the columns X_i of X, contiguous
-    factor = _SupportFactor(XT, y)
-    grad_tol = gradient_rtol * np.sqrt(factor.gram_diagonal / n) * np.linalg.norm(y)  # |X_i| |y| / n
-    # room for a typical path (about min(n, d) jumps plus leaves), within ~16 MB per array;
-    # the buffers double if the path is longer
-    record = _Recorder(d, capacity=min(2 * min(n, d) + 2, max(16, _BUFFER_ENTRIES // d)))
+    factor = SupportFactor(XT, y)
+    record = _Recorder(d, _ROWS_PER_DIMENSION * min(n, d) + 2, scales)
 
     t = 0.0
     beta = np.zeros(d)
@@ -284,7 +296,7 @@ def saddle_to_saddle(problem, *, max_iter=None, gradient_rtol=GRADIENT_RTOL):
     sigma = np.zeros(d)  # the boundary set A and its signs: sigma_i = s_i = +-1 on A, 0 off A
     residual = -y  # X beta - y
     loss = y @ y / (2 * n)
-    record.saddle(t, beta, s, loss)
+    record.saddle(t, beta, s, loss, factor.support)
     boundary = np.empty(0, dtype=int)  # indices of A
     stuck = set()  # boundary coordinates off the support with zero gradient (general position fails)
     n_iter = n_solves = 0
@@ -292,11 +304,13 @@ def saddle_to_saddle(problem, *, max_iter=None, gradient_rtol=GRADIENT_RTOL):
 
     while True:
         # --- gradient at the current saddle, with exact zeros where exact arithmetic has them ---
-        # On the support, beta_k solves least squares, so grad_i L = 0 exactly; its ~1e-16
-        # round-off must not give a spurious tiny step. With n support columns, X_P is
-        # invertible and the residual itself is zero.
+        # On the support, beta_k solves least squares, so grad_i L = 0 exactly; its round-off
+        # must not give a spurious tiny step. With min(n, d) support columns, they span the
+        # column space of X, so the gradient is zero everywhere (for d > n, X_P is invertible
+        # and the residual itself is zero). Elsewhere, entries below what round-off can
+        # produce (grad_tol) are zero too.
         g = XT @ (residual / n)
-        if factor.k == n:
+        if factor.k == factor.max_support:
             g[:] = 0.0
         g[factor.support] = 0.0
         g[np.abs(g) <= grad_tol] = 0.0
@@ -355,28 +369,29 @@ def saddle_to_saddle(problem, *, max_iter=None, gradient_rtol=GRADIENT_RTOL):
         n_iter += 1
 
         # --- step 3: sign-constrained least squares on A, warm-started at the last saddle ---
+        # Every coordinate of A is eligible and sign-constrained, sigma_i beta_i >= 0; the
+        # candidates to join the support are those of A off it (those just hit, and those held).
         try:
-            beta, residual, solves = _sign_constrained_lsq(
-                factor, beta, sigma, boundary, np.concatenate((held_off_support, hit)), g, grad_tol
+            n_solves += sign_constrained_minimum(
+                factor, beta, factor.c, sigma, sigma != 0, boundary, grad_tol, least_squares=True
             )
-        except _Degenerate as error:
-            raise GeneralPositionError(
-                f"at t={t:.6g}, {error} The data violate general position (duplicate or collinear "
-                "columns of X), so the saddle is not unique."
-            ) from None
-        n_solves += solves
+        except Degenerate as error:
+            raise general_position_error(f"at t={t * time_scale:.6g}", error, "the saddle") from None
+        residual = factor.times(beta[factor.support]) - y
         previous_loss, loss = loss, residual @ residual / (2 * n)
         if not loss < previous_loss:
             # Under general position the loss strictly decreases at every jump, so no signed
             # face repeats; without that, the loop could cycle.
             message = (
-                f"the loss did not decrease at the jump t={t:.6g} ({previous_loss!r} -> {loss!r}): "
-                "general position fails or round-off dominates; the path is stopped there"
+                f"the loss did not decrease at the jump t={t * time_scale:.6g} "
+                f"({previous_loss * y_scale**2!r} -> {loss * y_scale**2!r}): general position fails or "
+                "round-off dominates; the path is stopped there"
             )
             warnings.warn(message, GeneralPositionWarning, stacklevel=2)
             break
-        record.saddle(t, beta, s, loss)
+        record.saddle(t, beta, s, loss, factor.support)
 
+    warn_if_ill_conditioned(factor, stacklevel=2)
     if stuck:
         note = (
             f"coordinates {sorted(stuck)} stayed on the boundary |s_i| = 1 with zero gradient off the "
@@ -385,34 +400,37 @@ def saddle_to_saddle(problem, *, max_iter=None, gradient_rtol=GRADIENT_RTOL):
         )
         warnings.warn(note, GeneralPositionWarning, stacklevel=2)
         message = f"{message}; {note}"
-    return SaddlePath(
-        **record.arrays(), n_iter=n_iter, n_solves=n_solves, success=success, message=message
-    )
+    return SaddlePath(**record.arrays(), n_iter=n_iter, n_solves=n_solves, success=success, message=message)
 
 
 class _Recorder:
-    """Rows of the path, written into buffers that double in size when full."""
+    """Rows of the path, mapped back to the original data's scale, in buffers that double when full.
 
-    def __init__(self, d, capacity):
+    The saddles are written only on their support, into zero-filled buffers: a row costs
+    :math:`O(k)`, not :math:`O(d)`.
+    """
+
+    def __init__(self, d, capacity, scales):
         self.p = 0  # rows written
+        self.time_scale, self.beta_scale, self.loss_scale = scales
         self._times = np.empty(capacity)
         self._losses = np.empty(capacity)
-        self._saddles = np.empty((capacity, d))
+        self._saddles = np.zeros((capacity, d))
         self._duals = np.empty((capacity, d))
 
     def _grow(self):
         for name in ("_times", "_losses", "_saddles", "_duals"):
             old = getattr(self, name)
-            new = np.empty((2 * len(old),) + old.shape[1:])
+            new = np.zeros((2 * len(old),) + old.shape[1:])
             new[: len(old)] = old
             setattr(self, name, new)
 
-    def saddle(self, t, beta, s, loss):
+    def saddle(self, t, beta, s, loss, support):
         if self.p == len(self._times):
             self._grow()
-        self._times[self.p] = t
-        self._losses[self.p] = loss
-        self._saddles[self.p] = beta
+        self._times[self.p] = t * self.time_scale
+        self._losses[self.p] = loss * self.loss_scale
+        self._saddles[self.p, support] = beta[support] * self.beta_scale
         self._duals[self.p] = s
         self.p += 1
 
@@ -445,155 +463,3 @@ def _readonly_int(idx):
     idx = np.array(idx, dtype=int)
     idx.setflags(write=False)
     return idx
-
-
-class _Degenerate(Exception):
-    """The signed active columns are (numerically) linearly dependent."""
-
-
-class _SupportFactor:
-    r"""The support's least-squares system, factored and updated one column at a time.
-
-    Holds the Cholesky factor :math:`R` of :math:`G_{PP}=X_P^\top X_P/n=R^\top R` (upper
-    triangular, C-ordered so that ``R.T`` goes to LAPACK without a copy) and
-    :math:`z=R^{-\top}c_P` with :math:`c=X^\top y/n`, so that least squares on the support is
-    one triangular solve, :math:`R\beta_P=z`. Adding column :math:`j` borders :math:`R` and
-    :math:`z` in :math:`O(nk+k^2)`; removing one rotates :math:`R` back to triangular form with
-    SciPy's ``qr_delete`` (:math:`R` is the R factor of :math:`X_P/\sqrt n`), also :math:`O(k^2)`.
-    """
-
-    def __init__(self, XT, y):
-        self.XT = XT
-        self.n = XT.shape[1]
-        self.y = y
-        self.c = XT @ y / self.n
-        self.gram_diagonal = np.einsum("ij,ij->i", XT, XT) / self.n  # G_jj = |X_j|^2 / n
-        self.max_support = min(XT.shape)  # rank(X) bounds the number of independent columns
-        capacity = self.max_support + 1
-        # The support columns of X are kept as rows of _XPT[:k] in slots, not in factor order,
-        # so that a removal moves one row instead of shifting all the later ones.
-        self._XPT = np.empty((capacity, self.n))
-        self._support = np.empty(capacity, dtype=int)
-        self._slot = np.empty(capacity, dtype=int)  # _slot[position in support] = row of _XPT
-        self._z = np.empty(capacity)
-        self._R = np.empty((0, 0))
-        self.k = 0
-
-    @property
-    def support(self):
-        """Indices of the support columns, in factor order (a view: copy it to keep it)."""
-        return self._support[: self.k]
-
-    def add(self, j):
-        """Append column ``j``; raise ``_Degenerate`` if it lies in the span of the support columns."""
-        k = self.k
-        if k == self.max_support:
-            raise _Degenerate(f"column {j} would be support column number {k + 1}, more than rank(X) allows.")
-        XTj = self.XT[j]
-        b = (self._XPT[:k] @ XTj)[self._slot[:k]] / self.n  # G_Pj
-        g_jj = self.gram_diagonal[j]
-        x = dtrtrs(self._R.T, b, lower=1)[0] if k else b  # R^T x = G_Pj: the new column of R
-        pivot = g_jj - x @ x  # squared distance of X_j / sqrt(n) to the span of the support columns
-        if pivot <= RANK_RTOL * g_jj:
-            raise _Degenerate(
-                f"column {j} of X lies (numerically) in the span of the support columns {self.support.tolist()}."
-            )
-        r_jj = np.sqrt(pivot)
-        R = np.zeros((k + 1, k + 1))  # R_new = [[R, x], [0, r_jj]]
-        R[:k, :k] = self._R
-        R[:k, k] = x
-        R[k, k] = r_jj
-        self._R = R
-        self._z[k] = (self.c[j] - x @ self._z[:k]) / r_jj
-        self._XPT[k] = XTj
-        self._slot[k] = k
-        self._support[k] = j
-        self.k = k + 1
-
-    def remove(self, positions):
-        """Drop the support columns at ``positions`` (indices into ``support``)."""
-        for q in sorted(positions, reverse=True):
-            k = self.k
-            z = self._z
-            if q < k - 1:
-                # Without column q, R is upper Hessenberg below row q: rotations of rows q..
-                # make it triangular again and leave the rows above q, and z above q, as they are.
-                Q, tail = qr_delete(np.eye(k - q), self._R[q:, q:], 0, 1, "col", check_finite=False)
-                R = np.delete(self._R[:-1], q, axis=1)
-                R[q:, q:] = tail[:-1]
-                z[q : k - 1] = (z[q:k] @ Q)[:-1]
-            else:
-                R = self._R[:-1, :-1]
-            self._R = np.ascontiguousarray(R)
-            # the last row of _XPT moves into the freed slot
-            slot = self._slot
-            freed = slot[q]
-            self._XPT[freed] = self._XPT[k - 1]
-            slot[:k][slot[:k] == k - 1] = freed
-            slot[q : k - 1] = slot[q + 1 : k]
-            self._support[q : k - 1] = self._support[q + 1 : k]
-            self.k = k - 1
-
-    def solve(self):
-        r"""Unconstrained least squares on the support: :math:`\beta_P=G_{PP}^{-1}c_P`, from :math:`R\beta_P=z`."""
-        return dtrtrs(self._R.T, self._z[: self.k], lower=1, trans=1)[0]
-
-    def residual(self, beta_P):
-        r""":math:`X_P\beta_P-y`, shape (n,), for ``beta_P`` in factor order."""
-        in_slots = np.empty(self.k)
-        in_slots[self._slot[: self.k]] = beta_P
-        return in_slots @ self._XPT[: self.k] - self.y
-
-
-def _sign_constrained_lsq(factor, beta, sigma, boundary, candidates, g, grad_tol):
-    r"""Step 3: :math:`\arg\min L` over :math:`\sigma_i\beta_i\ge0` on :math:`A`, :math:`\beta=0` off :math:`A`.
-
-    Lawson–Hanson active-set method in the signed variables :math:`z=\sigma\odot\beta\ge0`,
-    warm-started from the previous saddle: ``beta`` is feasible and optimal on the support
-    held by ``factor``, ``candidates`` are the boundary coordinates off that support, and ``g``
-    is the gradient at ``beta`` (zeroed where the dual may not move). Outer
-    loop: add the boundary coordinate off the support with the largest :math:`-\sigma_ig_i>0`
-    (the loss decreases fastest along :math:`\sigma_ie_i`); inner loop: solve least squares on
-    the support and, if some coordinate would change sign, step towards that solution until
-    the first ones reach zero and drop them.
-
-    Updates ``beta`` in place to the new saddle; returns it, its residual :math:`X\beta-y` and the
-    number of least-squares solves.
-    """
-    solves = 0
-    descent = -sigma[candidates] * g[candidates]
-    max_solves = 3 * len(boundary) + 10  # Lawson–Hanson terminates; this only guards against cycling
-    while True:
-        excess = descent - grad_tol[candidates]  # > 0: downhill beyond round-off
-        best = np.argmax(excess)
-        if not excess[best] > 0:
-            break
-        j = candidates[best]
-        factor.add(j)
-        while True:  # inner loop: restore sigma_P * beta_P > 0
-            solves += 1
-            if solves > max_solves:
-                raise _Degenerate("the active-set solve did not terminate (it cycles).")
-            support = factor.support
-            target = factor.solve()
-            wrong = sigma[support] * target <= 0
-            if not wrong.any():
-                beta[support] = target
-                residual = factor.residual(target)
-                break
-            current = beta[support]
-            if support[-1] == j and wrong[-1]:
-                # j points downhill (-sigma_j g_j > 0), so least squares must give it the sign
-                # sigma_j; if not, X_j is numerically dependent on the support columns.
-                raise _Degenerate(f"column {j} cannot join the support with sign {sigma[j]:+.0f}.")
-            ratio = current[wrong] / (current[wrong] - target[wrong])
-            step = ratio.min()
-            beta[support] = current + step * (target - current)
-            leaving = np.flatnonzero(wrong)[ratio <= step + LEAVE_TIE_TOL]
-            beta[support[leaving]] = 0.0
-            factor.remove(leaving)
-        candidates = boundary[beta[boundary] == 0]
-        if not candidates.size:
-            return beta, residual, solves
-        descent = -sigma[candidates] * (factor.XT[candidates] @ residual) / factor.n
-    return beta, factor.residual(beta[factor.support]), solves

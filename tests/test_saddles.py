@@ -336,6 +336,92 @@ def test_coordinates_leave_on_a_sizeable_fraction_of_small_problems():
 
 
 # ---------------------------------------------------------------------------------------
+# Tolerances relative to round-off, ill-conditioning, extreme magnitudes, research sizes
+# ---------------------------------------------------------------------------------------
+
+
+def polynomial_features(degree, n=20):
+    x = np.linspace(0, 1, n)
+    return Problem(np.vander(x, degree, increasing=True)[:, 1:], np.sin(3 * x))
+
+
+def test_polynomial_features_reach_least_squares():
+    # cond(X) ~ 5e5: real gradients of 3e-10 (relative) used to be zeroed as round-off, and the
+    # path stopped after 16 jumps, 3.6% away from least squares, reporting success.
+    problem = polynomial_features(9)
+    path = saddle_to_saddle(problem)
+    least_squares = np.linalg.lstsq(problem.X, problem.y, rcond=None)[0]
+    assert path.success
+    np.testing.assert_allclose(path.saddles[-1], least_squares, rtol=1e-8)
+    _check_invariants(problem, path)
+
+
+@pytest.mark.parametrize("degree", [6, 9, 11])
+def test_success_means_a_critical_point_to_working_precision(degree):
+    # On designs up to cond(X) ~ 2e7, a path reported as successful ends where every gradient
+    # entry is at the round-off of its computation (eps sqrt(n) |X_i| |y| / n, times a small factor).
+    problem = polynomial_features(degree, n=40)
+    path = saddle_to_saddle(problem)
+    assert path.success
+    n = problem.n_samples
+    roundoff = np.finfo(float).eps * np.sqrt(n) * np.linalg.norm(problem.X, axis=0) * np.linalg.norm(problem.y) / n
+    assert np.all(np.abs(problem.grad(path.saddles[-1])) <= 100 * roundoff)
+
+
+def test_nearly_collinear_columns_are_named_as_such():
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((30, 5))
+    X[:, 4] = X[:, 0] + 1e-9 * rng.standard_normal(30)
+    y = X[:, 0] + X[:, 4] + 0.1 * rng.standard_normal(30)
+    with pytest.raises(GeneralPositionError, match=r"angle of [0-9.e-]+ rad.*ill-conditioned"):
+        saddle_to_saddle(Problem(X, y))
+
+
+@pytest.mark.parametrize("x_scale, y_scale", [(1e-150, 1e-100), (1e150, 1.0), (1.0, 1e140), (1e100, 1e-120), (1e-20, 1e30)])
+def test_scaling_the_data_rescales_the_path_exactly(three_coordinates, x_scale, y_scale):
+    # For (a X, b y): saddles b / a times, jump times 1 / (a b) times, duals unchanged.
+    scaled = Problem(x_scale * np.array(three_coordinates.X), y_scale * np.array(three_coordinates.y))
+    reference, path = saddle_to_saddle(three_coordinates), saddle_to_saddle(scaled)
+    np.testing.assert_allclose(path.times * x_scale * y_scale, reference.times, rtol=1e-12)
+    np.testing.assert_allclose(path.saddles * x_scale / y_scale, reference.saddles, rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(path.duals, reference.duals, atol=1e-13)
+    assert [e.tolist() for e in path.entered] == [e.tolist() for e in reference.entered]
+
+
+def test_extreme_magnitudes():
+    # One sample, columns 1e155 and 1: Algorithm 1 ends at the minimum-l1 interpolator (1e-155, 0);
+    # squared column norms (1e310) overflow, which used to zero the first gradient and return (0, 1).
+    path = saddle_to_saddle(Problem([[1e155, 1.0]], [1.0]))
+    assert path.success
+    np.testing.assert_allclose(path.saddles[-1], [1e-155, 0.0], rtol=1e-14)
+    np.testing.assert_allclose(path.times[1], 1e-155, rtol=1e-14)  # 1 / lambda_max
+    example = dlnlib.three_coordinate_example()
+    # X and y at 1e160: jump times of order 1e-320 are below float64's normal range: a clear error
+    with pytest.raises(ValueError, match="jump times.*not representable"):
+        saddle_to_saddle(Problem(1e160 * np.array(example.X), 1e160 * np.array(example.y)))
+    # y at 1e160 alone: losses overflow (a warning), times and saddles are exact
+    with pytest.warns(dlnlib.PrecisionWarning, match="losses"):
+        path = saddle_to_saddle(Problem(example.X, 1e160 * np.array(example.y)))
+    np.testing.assert_allclose(path.times * 1e160, saddle_to_saddle(example).times, rtol=1e-12)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("n, d", [(100, 1000), (200, 2000), (200, 100)])
+@pytest.mark.parametrize("seed", range(2))
+def test_research_sizes_end_at_the_minimum_l1_point(n, d, seed):
+    problem = dlnlib.sparse_regression(n, d, max(1, min(n, d) // 10), noise=0.1, random_state=seed)
+    path = saddle_to_saddle(problem)
+    assert path.success
+    # the minimum-l1 point of argmin L is where the Lasso path ends: scikit-learn's LARS as the oracle
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # LARS may warn about degenerate regressors near the end
+        expected = lars_path(np.array(problem.X), np.array(problem.y), method="lasso", max_iter=20 * (n + d))[2][:, -1]
+    np.testing.assert_allclose(path.saddles[-1], expected, atol=1e-8 * (1 + np.abs(expected).max()))
+    assert np.all(np.diff(path.losses) < 0)
+    assert np.max(np.abs(path.duals)) <= 1.0
+
+
+# ---------------------------------------------------------------------------------------
 # Dense output and the result object
 # ---------------------------------------------------------------------------------------
 
