@@ -273,9 +273,8 @@ def lasso_path(problem, *, max_iter=None):
             leave_error = ROUNDOFF_FACTOR * EPS * np.max(np.abs(beta_hat), initial=0.0) / np.abs(w_A)
         for root, error in ((enter_roots, enter_error), (leave_root, leave_error)):
             root[~((root > error) & (root < (1 - TIE_RTOL) * lam - error))] = 0.0  # NaN and inf too
-        best = enter_roots.argmax(axis=0)
-        enter_root = np.take_along_axis(enter_roots, best[None], 0)[0]
-        enter_error = np.take_along_axis(enter_error, best[None], 0)[0]
+        enter_root = np.maximum(enter_roots[0], enter_roots[1])
+        enter_error = np.where(enter_roots[0] >= enter_roots[1], enter_error[0], enter_error[1])
         if factor.k == factor.max_support:
             enter_root[:] = 0.0
 
