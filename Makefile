@@ -12,7 +12,7 @@ STAMP := $(VENV)/.installed
 # Chapters are executed by every build; nbval re-executes them in tests.
 NOTEBOOKS := $(wildcard book/*.ipynb)
 
-.PHONY: install book book-students assignments test test-unit test-notebooks test-browser test-students browser bench clean
+.PHONY: install book book-students assignments test test-unit test-notebooks test-browser test-students browser lab bench clean
 
 install: $(STAMP)
 
@@ -27,6 +27,14 @@ $(STAMP): requirements.txt pyproject.toml
 book: install
 	rm -rf _build/.jupyter_cache _build/.doctrees _build/jupyter_execute _build/html
 	$(BIN)/jupyter-book build . --all --builder html --warningiserror --keep-going
+	touch $(BOOK_STAMP)
+
+# The built book, rebuilt when anything it is made from has changed since.
+BOOK_STAMP := _build/html/.built
+BOOK_SOURCES := _config.yml _toc.yml $(wildcard book/* book/_ext/*.py book/_static/*) \
+	$(shell find dlnlib -name '*.py' 2>/dev/null)
+$(BOOK_STAMP): $(STAMP) $(BOOK_SOURCES)
+	$(MAKE) book
 
 # The students' copy: the same build without the exercises' solutions, in pages and downloads.
 book-students: install
@@ -45,11 +53,24 @@ test-unit: install
 test-notebooks: install
 	$(BIN)/pytest --nbval-lax --nbval-current-env -p no:cacheprovider $(NOTEBOOKS) -q
 
-# Debian's Chromium, driven by Playwright (its own browser download cannot work offline).
-browser:
-	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+# A Chromium for the browser tests (tests/browser/conftest.py finds it): one already on
+# the machine (or named by CHROMIUM=...), else the system's package (apt-get as root,
+# Debian and Ubuntu), else the build Playwright downloads for itself.
+browser: install
+	@if [ -n "$$CHROMIUM" ] || command -v chromium || command -v chromium-browser \
+	        || command -v google-chrome || command -v google-chrome-stable; then \
+	    echo "browser tests: using $${CHROMIUM:-the Chromium above}"; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "browser tests: installing Chromium with apt-get"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	else \
+	    echo "browser tests: no Chromium found and apt-get unavailable (or not root);"; \
+	    echo "  downloading Playwright's own Chromium (needs network access to its CDN)."; \
+	    echo "  To use another browser instead: make test-browser CHROMIUM=/path/to/chromium"; \
+	    $(BIN)/playwright install chromium; \
+	fi
 
-test-browser: install browser
+test-browser: $(BOOK_STAMP) browser
 	$(BIN)/pytest tests/browser -q -p no:cacheprovider
 
 # Every file a reader can fetch from the students' copy, searched for solutions.
