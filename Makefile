@@ -77,6 +77,13 @@ test-browser: $(BOOK_STAMP) browser
 test-students: install book-students
 	$(BIN)/pytest tests/students -q -p no:cacheprovider
 
+# The chapters in JupyterLab, with jupyterlab-myst to render their MyST (requirements-lab.txt).
+# Chapters run with cwd book/, so book/matplotlibrc applies. Saving a notebook saves its
+# outputs into book/: strip them before committing.
+lab: install
+	$(BIN)/python -m pip install --quiet -r requirements-lab.txt
+	cd book && ../$(BIN)/jupyter lab
+
 bench: install
 	@for script in benchmarks/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
