@@ -21,6 +21,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import linprog
 
+__all__ = ["LassoPath", "lasso_path", "min_l1_solution"]
+
 from ._active_set import (
     EPS,
     ROUNDOFF_FACTOR,
@@ -82,6 +84,15 @@ class LassoPath:
         True if the path reached :math:`\lambda=0`.
     message : str
         Why the loop stopped.
+
+    Examples
+    --------
+    >>> import dlnlib
+    >>> path = dlnlib.lasso_path(dlnlib.three_coordinate_example())
+    >>> path.active[:3]  # coordinate 3 (index 2) enters, 2 joins it, then 3 leaves
+    ((2,), (2, 1), (1,))
+    >>> path.coef_at(0.2).round(4).tolist()  # beta_3 = (1 - 4 lam)(-15/94) on the first segment
+    [0.0, 0.0, -0.0319]
     """
 
     lambdas: np.ndarray

@@ -26,6 +26,8 @@ import warnings
 from dataclasses import dataclass
 from functools import cached_property
 
+__all__ = ["SaddlePath", "saddle_to_saddle"]
+
 import numpy as np
 
 from ._active_set import (
@@ -102,6 +104,17 @@ class SaddlePath:
         True if the path reached a minimiser of :math:`L` (:math:`\nabla L(\beta_p)=0`).
     message : str
         Why the loop stopped, and any general-position trouble met on the way.
+
+    Examples
+    --------
+    >>> import dlnlib
+    >>> path = dlnlib.saddle_to_saddle(dlnlib.three_coordinate_example())
+    >>> path.n_jumps, path.success
+    (4, True)
+    >>> path.beta_at(10.0).round(4).tolist()  # the saddle (0, 19/2, 0) on [t_2, t_3)
+    [0.0, 9.5, 0.0]
+    >>> path.dual_at(10.0).round(4).tolist()  # s_2 on the boundary, s_3 crossing from -1 to +1
+    [0.0839, 1.0, 0.0807]
     """
 
     times: np.ndarray
