@@ -27,26 +27,38 @@ warns (:class:`~dlnlib.errors.PrecisionWarning`) when that happens.
 
 import warnings
 from dataclasses import dataclass, field
-from typing import Callable
+from functools import cached_property
 
 import numpy as np
-from scipy.integrate import solve_ivp
 
 from ._checks import (
     as_finite_array,
+    check_alpha,
     check_choice,
     check_positive,
     check_positive_int,
     check_random_state,
     check_times,
     readonly,
+    readonly_int,
 )
-from .errors import PrecisionWarning
-from .network import CLOCKS, _beta_from_dual, _dbeta_ddual, log_inverse_alpha
+from .errors import DivergenceWarning, PrecisionWarning
+from .network import MAX_EXPONENT, log_inverse_alpha, scale_and_rate, scaled_cosh, scaled_sinh
 from .problem import check_problem
 
-#: The ``method`` strings :func:`gradient_flow` accepts, mapped to ``solve_ivp`` methods; both
-#: are implicit and use the analytic Jacobian. LSODA (the default) was the fastest on every
+__all__ = [
+    "DEFAULT_ATOL",
+    "DEFAULT_MAX_STEPS",
+    "DEFAULT_RTOL",
+    "METHODS",
+    "DescentPath",
+    "FlowPath",
+    "gradient_descent",
+    "gradient_flow",
+]
+
+#: The ``method`` strings :func:`gradient_flow` accepts, mapped to ``scipy.integrate`` solver classes;
+#: both are implicit and use the analytic Jacobian. LSODA (the default) was the fastest on every
 #: case measured (``benchmarks/bench_flow.py``); Radau is as accurate but several times slower.
 #: BDF is deliberately absent, as DESIGN.md warned: on the 3-coordinate example (with this
 #: Jacobian and the default tolerances) it reports success at alpha = 1e-20 on a path whose
@@ -68,9 +80,28 @@ DEFAULT_RTOL = 1e-6
 #: error the same whichever state is integrated.
 DEFAULT_ATOL = 1e-8
 
-#: In the reduced Jacobian (``d > n``), columns whose :math:`\beta'(S_i)` is below this fraction
-#: of the largest are dropped: they change the Newton matrix by less than float64 can resolve
-#: relative to its largest entries, and dropping them makes each Jacobian several times cheaper.
+#: Default cap on the solver's accepted steps: :func:`gradient_flow` stops (``success=False``,
+#: with a message saying so) rather than run on. The flows of the book take a few hundred steps;
+#: a noisy ``n=500, d=20000`` problem about two thousand.
+DEFAULT_MAX_STEPS = 100_000
+
+#: The flow's right-hand side and Jacobian are kept below this size: the dual map is clipped so
+#: that they cannot exceed it (see :class:`_DualFlow`), which leaves the solvers a factor
+#: ``1e200`` of headroom for their own arithmetic (squares in error norms, LU factors) before
+#: float64 overflows. Only trial points of the solver come near the clip.
+FINITE_LIMIT = 1e100
+
+#: A coordinate whose :math:`\beta_i` moves the right-hand side by less than this fraction of
+#: float64's resolution of :math:`y` (summed over all such coordinates) is left out of
+#: :math:`X\beta`: the result is the same to rounding, and at tiny alpha almost every coordinate
+#: is such, so each evaluation costs :math:`O(n\,|\text{near-active}|)` instead of :math:`O(nd)`.
+NEGLIGIBLE = 1.0
+
+#: In the Jacobian, columns whose rank-one term :math:`\beta'(S_i)\lVert X_i\rVert^2/n` (times the
+#: time factor) is below this fraction of the largest term, or of 1 (the identity in the solver's
+#: Newton matrix :math:`I-h\gamma J`, with steps :math:`h\le1` on the solver's unit interval), are
+#: dropped: they change that matrix by less than float64 resolves. At tiny alpha this leaves the
+#: near-active columns only.
 JACOBIAN_DROP = 1e-16
 
 #: Warn from :func:`gradient_descent` once the float64 rounding error in ``u_i^2 - v_i^2``,
@@ -84,15 +115,143 @@ PRECISION_RATIO = 1e-2
 #: (``n_records * n_features``); 5e7 floats is 400 MB, and four such arrays are kept.
 MAX_RECORDED_FLOATS = 50_000_000
 
+#: :meth:`FlowPath.time_to_loss` locates a crossing on the dense output to this relative accuracy in time.
+CROSSING_RTOL = 1e-12
 
-@dataclass(frozen=True, eq=False)
+
+class _DualFlow:
+    r"""The ODE that :func:`gradient_flow` integrates: its state, dual map, right-hand side and Jacobian.
+
+    In the original units the dual solves :math:`\dot S=-\frac1nX^\top(X\beta(S)-y)` with
+    :math:`\beta(S)=e^k\sinh(cS)` (:func:`dlnlib.network.scale_and_rate`). The solver sees the
+    same ODE with three exact changes of units, so that every quantity it touches is of order
+    one whatever the data and ``t_max``:
+
+    * data scaled by powers of two, :math:`X=a\hat X`, :math:`y=b\hat y` (exact in float64), with
+      :math:`a` the nearest power of two to :math:`\max_i\lVert X_i\rVert/\sqrt n` and :math:`b` to
+      :math:`\lVert y\rVert_\infty`; then :math:`\hat\beta=(a/b)\beta=e^{\hat k}\sinh(cS)`,
+      :math:`\hat k=k+\log(a/b)`;
+    * time :math:`\tau=t/t_{\max}\in[0,1]` (LSODA never starts on an interval below about 1e-155);
+    * when :math:`d>n`, the state :math:`\hat\nu\in\mathbb R^n` with :math:`S=\hat X^\top\hat\nu`.
+
+    So :math:`dS/d\tau=-T\hat X^\top(\hat X\hat\beta-\hat y)/n` with :math:`T=t_{\max}ab`, and
+    :math:`d\hat\nu/d\tau=-T(\hat X\hat\beta-\hat y)/n`. :math:`\hat\beta` is clipped at
+    ``exp(max_exponent)``, chosen so that the right-hand side and Jacobian stay below
+    :data:`FINITE_LIMIT`; the true flow never comes near the clip (its loss decreases, so
+    :math:`\lVert\hat X\hat\beta\rVert\le2\lVert\hat y\rVert`), only a solver's trial points do.
+
+    The object holds no closures, so it pickles with the :class:`FlowPath` that keeps it.
+    """
+
+    def __init__(self, problem, alpha, clock, t_max):
+        X, y, n = problem.X, problem.y, problem.n_samples
+        self.n_samples = n
+        self.clock, self.alpha, self.t_max = clock, alpha, t_max
+        column_norms = np.linalg.norm(X, axis=0)
+        self._x_exponent = _power_of_two(column_norms.max() / np.sqrt(n))
+        self._y_exponent = _power_of_two(np.max(np.abs(y)))
+        self.X = np.ldexp(X, -self._x_exponent) if self._x_exponent else X
+        self.y = np.ldexp(y, -self._y_exponent)
+        k, self.rate = scale_and_rate(alpha, clock)
+        self.log_scale = k + (self._x_exponent - self._y_exponent) * np.log(2.0)
+        self.time_factor = t_max * np.ldexp(1.0, self._x_exponent + self._y_exponent)
+        self.reduced = problem.n_features > n
+        self.column_norms = np.ldexp(column_norms, -self._x_exponent)
+        self.column_max = np.max(np.abs(self.X), axis=0)
+
+        # Clip beta_hat where T * c * (||X||_1 ||X||_inf / n) * |beta_hat| would pass FINITE_LIMIT:
+        # that product bounds the right-hand side and every Jacobian entry, in either state.
+        row_sums = np.max(np.sum(np.abs(self.X), axis=1))
+        size = max(np.max(np.sum(np.abs(self.X), axis=0)) * row_sums / n, row_sums / n, 1.0)
+        self.max_exponent = min(MAX_EXPONENT, np.log(FINITE_LIMIT / (size * max(self.rate, 1.0) * max(self.time_factor, 1.0))))
+        # beta_i is left out of X beta while |beta_i| max_r |X_ri| stays below this threshold (the
+        # sum of all such terms is then below NEGLIGIBLE * eps * ||y_hat||_inf = NEGLIGIBLE * eps).
+        self._negligible = NEGLIGIBLE * np.finfo(float).eps / problem.n_features
+        if self.reduced:
+            self.y_rhs = self.time_factor * self.y / n
+        else:
+            self.gram = problem.gram if not self._x_exponent else problem.gram * np.ldexp(1.0, -2 * self._x_exponent)
+            if not np.all(np.isfinite(self.gram)):  # X^T X overflowed in the original units
+                self.gram = readonly(self.X.T @ self.X / n)
+            self.y_rhs = self.time_factor * (self.X.T @ self.y) / n
+        self.nfev = 0
+
+    # -- the maps -------------------------------------------------------------------------
+    @property
+    def state_size(self):
+        """Length of the state: :math:`n` (the state is :math:`\\hat\\nu`) or :math:`d` (it is :math:`S`)."""
+        return self.n_samples if self.reduced else self.X.shape[1]
+
+    def dual(self, state):
+        """The dual :math:`S` (or :math:`\\theta`), shape (..., d), from states of shape (..., state_size)."""
+        return state @ self.X if self.reduced else state
+
+    def scaled_beta(self, dual):
+        r""":math:`\hat\beta=(a/b)\beta`, clipped at ``exp(max_exponent)``."""
+        return scaled_sinh(self.rate * dual, self.log_scale, self.max_exponent)
+
+    def beta(self, dual):
+        r""":math:`\beta` in the original units (not clipped beyond float64's own range)."""
+        shift = self._y_exponent - self._x_exponent
+        return scaled_sinh(self.rate * dual, self.log_scale + shift * np.log(2.0))
+
+    def loss(self, beta):
+        r""":math:`L(\beta)=\frac1{2n}\lVert X\beta-y\rVert^2`, computed in scaled units (no overflow)."""
+        scaled = np.ldexp(beta, self._x_exponent - self._y_exponent)
+        residual = scaled @ self.X.T - self.y
+        return np.ldexp(np.einsum("...i,...i->...", residual, residual) / (2 * self.n_samples), 2 * self._y_exponent)
+
+    # -- right-hand side and Jacobian, on the solver's clock tau ---------------------------
+    def rhs(self, _, state):
+        """:math:`d\\,\\text{state}/d\\tau`."""
+        self.nfev += 1
+        dual = self.dual(state)
+        beta = self.scaled_beta(dual)
+        if self.reduced:
+            # Coordinates with negligible beta_i change X beta by less than rounding: skip them.
+            keep = np.abs(beta) * self.column_max > self._negligible
+            fit = self.X[:, keep] @ beta[keep] if keep.sum() < 0.5 * keep.size else self.X @ beta
+            return self.y_rhs - (self.time_factor / self.n_samples) * fit
+        return self.y_rhs - self.time_factor * (self.gram @ beta)
+
+    def jacobian(self, _, state):
+        """Jacobian of :meth:`rhs`: :math:`-\\frac Tn\\hat X\\operatorname{diag}(\\hat\\beta')\\hat X^\\top` or :math:`-T\\hat G\\operatorname{diag}(\\hat\\beta')`."""
+        slope = scaled_cosh(self.rate * self.dual(state), self.log_scale + np.log(self.rate), self.max_exponent)
+        if not self.reduced:
+            return -self.time_factor * (self.gram * slope)
+        factor = self.time_factor / self.n_samples
+        terms = factor * slope * self.column_norms**2
+        keep = np.flatnonzero(terms > JACOBIAN_DROP * max(terms.max(), 1.0))
+        columns = self.X[:, keep] * (factor * slope[keep])
+        return -(columns @ self.X[:, keep].T)
+
+    def state_atol(self, atol):
+        """The absolute tolerance on the state that gives ``atol`` on the dual (see :data:`DEFAULT_ATOL`)."""
+        return atol / self.column_norms.max() if self.reduced else atol
+
+    def clipped(self, dual):
+        """Whether any coordinate of ``dual`` (shape (..., d)) is at the clip of :meth:`scaled_beta`."""
+        return bool(np.max(self.rate * np.abs(dual), initial=0.0) + self.log_scale >= self.max_exponent - 1.0)
+
+
+def _power_of_two(value):
+    """The exponent ``p`` of the power of two nearest ``value`` (0 for 0), so that scaling by ``2**-p`` is exact."""
+    return int(np.round(np.log2(value))) if value > 0 else 0
+
+
+@dataclass(frozen=True, eq=False, kw_only=True)
 class FlowPath:
-    r"""The gradient flow of a diagonal linear network, sampled at times ``t``.
+    r"""The gradient flow of a diagonal linear network, sampled at times ``t``, with dense output.
+
+    Made by :func:`gradient_flow`. ``beta``, ``dual`` and ``loss`` at the sampled times are
+    computed on first access (each costs :math:`O(mnd)` when :math:`d>n`); :meth:`beta_at`,
+    :meth:`dual_at` and :meth:`loss_at` evaluate the solver's interpolant at any times, in any
+    order. The object pickles (for example to send sweeps to worker processes).
 
     Attributes
     ----------
     t : ndarray, shape (m,)
-        Times, on the clock ``clock``.
+        Times, on the clock ``clock``: the solver's accepted steps, or ``t_eval``.
     beta : ndarray, shape (m, d)
         The network's output :math:`\beta` (:math:`\tilde\beta` on the accelerated clock).
     dual : ndarray, shape (m, d)
@@ -100,24 +259,35 @@ class FlowPath:
     loss : ndarray, shape (m,)
         :math:`L(\beta)` at each time.
     alpha : float
+        Initialisation scale.
     clock : {"accelerated", "raw"}
+        Clock of ``t`` and of ``dual``.
     method : str
-        The ``solve_ivp`` method used.
+        The solver used (a key of :data:`METHODS`).
     success : bool
-        Whether the solver reached ``t_max``.
+        Whether the solver reached ``t_max`` on a path it could verify (finite, within float64).
     message : str
-        The solver's message.
+        What happened.
     nfev, njev, nlu : int
         Right-hand side evaluations, Jacobian evaluations and LU decompositions.
+    n_steps : int
+        Accepted solver steps.
     t_max : float
         End of the computed range (the requested ``t_max`` unless the solver failed); the
-        dense output :meth:`beta_at` / :meth:`dual_at` covers ``[0, t_max]``.
+        dense output covers ``[0, t_max]``.
+
+    Examples
+    --------
+    >>> import pickle, dlnlib
+    >>> path = dlnlib.gradient_flow(dlnlib.three_coordinate_example(), 1e-30, 10.0)
+    >>> path.beta_at([6.0, 2.0]).round(2)    # any order: the first saddle, then still at 0
+    array([[ 0.  ,  0.  , -0.16],
+           [ 0.  ,  0.  , -0.  ]])
+    >>> pickle.loads(pickle.dumps(path)).beta_at(6.0).round(2)
+    array([ 0.  ,  0.  , -0.16])
     """
 
     t: np.ndarray
-    beta: np.ndarray
-    dual: np.ndarray
-    loss: np.ndarray
     alpha: float
     clock: str
     method: str
@@ -126,53 +296,163 @@ class FlowPath:
     nfev: int
     njev: int
     nlu: int
+    n_steps: int
     t_max: float
-    _dual_at: Callable = field(repr=False)
-    _beta_at: Callable = field(repr=False)
+    _states: np.ndarray = field(repr=False)
+    _system: _DualFlow = field(repr=False)
+    _interpolant: object = field(repr=False)
+
+    def __post_init__(self):
+        t = check_times(self.t, "t")
+        if t.ndim != 1 or t.size == 0:
+            raise ValueError(f"t must be a non-empty 1-D array of times; got shape {t.shape}")
+        states = as_finite_array(self._states, "_states", ndim=2)
+        if states.shape != (t.size, self._system.state_size):
+            raise ValueError(f"_states must have shape ({t.size}, {self._system.state_size}); got {states.shape}")
+        check_alpha(self.alpha, self.clock)
+        check_choice(self.method, "method", tuple(METHODS))
+        object.__setattr__(self, "t", readonly(t))
+        object.__setattr__(self, "_states", readonly(states))
+
+    @cached_property
+    def dual(self):
+        """The dual at the sampled times, shape (m, d); read-only."""
+        return readonly(self._system.dual(self._states))
+
+    @cached_property
+    def beta(self):
+        r""":math:`\beta` at the sampled times, shape (m, d); read-only."""
+        return readonly(self._system.beta(self.dual))
+
+    @cached_property
+    def loss(self):
+        r""":math:`L(\beta)` at the sampled times, shape (m,); read-only."""
+        return readonly(self._system.loss(self.beta))
 
     def dual_at(self, t):
-        r"""The dual (:math:`S` or :math:`\theta`) at any time in ``[0, t_max]``, from the solver's interpolant.
+        r"""The dual (:math:`S` or :math:`\theta`) at any times in ``[0, t_max]``, from the solver's interpolant.
 
         Parameters
         ----------
         t : float or array_like, shape (k,)
+            Times in ``[0, t_max]``, in any order.
 
         Returns
         -------
         ndarray, shape (d,) or (k, d)
+            The dual at those times.
 
         Raises
         ------
         ValueError
             If a time is outside ``[0, t_max]`` (``t_max`` of the last step reached).
+
+        Examples
+        --------
+        >>> import dlnlib
+        >>> path = dlnlib.gradient_flow(dlnlib.three_coordinate_example(), 1e-30, 3.0)
+        >>> path.dual_at(2.0).round(3)      # before the first jump S = -t grad L(0)
+        array([ 0.067,  0.253, -0.5  ])
         """
         t = self._check_query(t)
-        return self._dual_at(t)
+        return self._system.dual(np.asarray(self._interpolant(t / self._system.t_max)).T)
 
     def beta_at(self, t):
-        r""":math:`\beta` at any time in ``[0, t_max]``, mapped from :meth:`dual_at`.
+        r""":math:`\beta` at any times in ``[0, t_max]``, mapped from :meth:`dual_at`.
 
         Parameters
         ----------
         t : float or array_like, shape (k,)
+            Times in ``[0, t_max]``, in any order.
 
         Returns
         -------
         ndarray, shape (d,) or (k, d)
+            :math:`\beta` at those times.
 
         Raises
         ------
         ValueError
             If a time is outside ``[0, t_max]``.
+
+        Examples
+        --------
+        >>> import dlnlib
+        >>> path = dlnlib.gradient_flow(dlnlib.three_coordinate_example(), 1e-30, 30.0)
+        >>> path.beta_at(25.0).round(3)     # the least-squares fit (15/11, 2663/154, 87/77)
+        array([ 1.364, 17.292,  1.13 ])
         """
-        t = self._check_query(t)
-        return self._beta_at(self._dual_at(t))
+        return self._system.beta(self.dual_at(t))
+
+    def loss_at(self, t):
+        r""":math:`L(\beta)` at any times in ``[0, t_max]``.
+
+        Parameters
+        ----------
+        t : float or array_like, shape (k,)
+            Times in ``[0, t_max]``, in any order.
+
+        Returns
+        -------
+        float or ndarray, shape (k,)
+            The training loss at those times.
+
+        Examples
+        --------
+        >>> import dlnlib
+        >>> problem = dlnlib.three_coordinate_example()
+        >>> path = dlnlib.gradient_flow(problem, 1e-30, 30.0)
+        >>> bool(abs(path.loss_at(25.0) - problem.min_loss) < 1e-12)
+        True
+        """
+        return self._system.loss(self.beta_at(t))
+
+    def time_to_loss(self, level):
+        r"""The first time at which the loss falls to ``level``: :math:`\min\{t: L(\beta_t)\le\text{level}\}`.
+
+        The crossing is bracketed between two sampled times and then located on the dense output
+        (Brent's method, to :data:`CROSSING_RTOL` relative accuracy in time), so it does not
+        depend on how coarsely the path was sampled.
+
+        Parameters
+        ----------
+        level : float or array_like, shape (k,)
+            Loss levels.
+
+        Returns
+        -------
+        float or ndarray, shape (k,)
+            The crossing times; NaN where the loss stays above ``level`` up to ``t_max``.
+
+        Examples
+        --------
+        >>> import dlnlib
+        >>> problem = dlnlib.three_coordinate_example()
+        >>> path = dlnlib.gradient_flow(problem, 1e-100, 6.0)
+        >>> halfway = (problem.loss([0.0, 0.0, 0.0]) + problem.loss([0.0, 0.0, -15 / 94])) / 2
+        >>> round(float(path.time_to_loss(halfway)), 2)   # the first jump: t = 4 in the limit alpha -> 0
+        3.98
+        """
+        level = as_finite_array(level, "level")
+        loss = self.loss
+        times = [self._crossing(loss, float(value)) for value in level.ravel()]
+        return float(times[0]) if level.ndim == 0 else np.reshape(times, level.shape)
+
+    def _crossing(self, loss, level):
+        below = np.flatnonzero(loss <= level)
+        if below.size == 0:
+            return np.nan
+        k = below[0]
+        if k == 0:
+            return float(self.t[0])
+        from scipy.optimize import brentq  # imported here: import dlnlib stays light
+
+        lower, upper = float(self.t[k - 1]), float(self.t[k])
+        return brentq(lambda s: self.loss_at(s) - level, lower, upper, xtol=CROSSING_RTOL * upper)
 
     def _check_query(self, t):
-        t = as_finite_array(t, "t")
-        if t.ndim > 1:
-            raise ValueError(f"t must be a scalar or a 1-D array of times; got shape {t.shape}")
-        if np.any(t < 0) or np.any(t > self.t_max):
+        t = check_times(t, "t", increasing=False)
+        if np.any(t > self.t_max):
             remedy = (
                 "rerun gradient_flow with a larger t_max"
                 if self.success
@@ -180,14 +460,18 @@ class FlowPath:
             )
             raise ValueError(
                 f"t must lie in the computed range [0, {self.t_max!r}] (on the {self.clock} clock); "
-                f"got values in [{float(t.min())!r}, {float(t.max())!r}]; {remedy}"
+                f"got a time {float(t.max())!r}; {remedy}"
             )
         return t
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, kw_only=True)
 class DescentPath:
     r"""Gradient descent (or SGD) on :math:`(u,v)`, recorded every ``record_every`` steps.
+
+    Made by :func:`gradient_descent`. Its fields match :class:`FlowPath` (``t``, ``beta``,
+    ``dual``, ``loss``, ``success``, ``message``, counters, ``beta_at`` / ``dual_at`` /
+    ``time_to_loss``), so that the two can be compared directly.
 
     Attributes
     ----------
@@ -209,12 +493,15 @@ class DescentPath:
     u, v : ndarray, shape (m, d)
         The two layers.
     alpha, step_size : float
+        Initialisation scale and the raw step :math:`\eta`.
     batch_size : int
         :math:`n` for full-batch gradient descent.
     clock : {"accelerated", "raw"}
+        Clock of ``t`` and ``dual``.
     success : bool
         False if the iterates overflowed or became NaN (step too large).
     message : str
+        What happened.
     nfev : int
         Number of (stochastic) gradient evaluations, one per step.
     njev, nlu : int
@@ -222,6 +509,15 @@ class DescentPath:
     precision_lost_at : int or None
         First step at which float64 could no longer hold :math:`u_i^2-v_i^2` (see
         :data:`PRECISION_RATIO`), or None.
+
+    Examples
+    --------
+    >>> import dlnlib
+    >>> path = dlnlib.gradient_descent(dlnlib.three_coordinate_example(), 0.1, 0.01, 500, record_every=100)
+    >>> path.steps
+    array([  0, 100, 200, 300, 400, 500])
+    >>> bool((path.beta_at(path.t[3]) == path.beta[3]).all())
+    True
     """
 
     t: np.ndarray
@@ -238,9 +534,31 @@ class DescentPath:
     success: bool
     message: str
     nfev: int
-    njev: int
-    nlu: int
-    precision_lost_at: int | None
+    njev: int = 0
+    nlu: int = 0
+    precision_lost_at: int | None = None
+
+    def __post_init__(self):
+        t = check_times(self.t, "t")
+        if t.ndim != 1 or t.size == 0:
+            raise ValueError(f"t must be a non-empty 1-D array of times; got shape {t.shape}")
+        m = t.size
+        steps = np.asarray(self.steps)
+        if steps.shape != (m,) or not np.issubdtype(steps.dtype, np.integer):
+            raise ValueError(f"steps must be {m} integers, one per time")
+        arrays = {name: np.asarray(getattr(self, name), dtype=float) for name in ("beta", "dual", "u", "v")}
+        d = arrays["beta"].shape[-1] if arrays["beta"].ndim == 2 else -1
+        for name, array in arrays.items():
+            if array.shape != (m, d):
+                raise ValueError(f"{name} must have shape ({m}, n_features) like beta; got {array.shape}")
+            object.__setattr__(self, name, readonly(array))
+        loss = np.asarray(self.loss, dtype=float)
+        if loss.shape != (m,):
+            raise ValueError(f"loss must have shape ({m},); got {loss.shape}")
+        check_alpha(self.alpha, self.clock)
+        object.__setattr__(self, "t", readonly(t))
+        object.__setattr__(self, "steps", readonly_int(steps))
+        object.__setattr__(self, "loss", readonly(loss))
 
     @property
     def conserved(self):
@@ -251,6 +569,81 @@ class DescentPath:
         :math:`\varepsilon\max(u_i^2,v_i^2)`.
         """
         return self.u**2 - self.v**2
+
+    def beta_at(self, t):
+        r""":math:`\beta` at the last recorded step at or before each time (the iterates are discrete).
+
+        Parameters
+        ----------
+        t : float or array_like, shape (k,)
+            Times in ``[0, t[-1]]``, in any order.
+
+        Returns
+        -------
+        ndarray, shape (d,) or (k, d)
+            :math:`\beta_k` with :math:`k` the last recorded step whose time is at most ``t``.
+
+        Examples
+        --------
+        >>> import dlnlib
+        >>> path = dlnlib.gradient_descent(dlnlib.three_coordinate_example(), 0.1, 0.01, 10, clock="raw")
+        >>> bool((path.beta_at(0.055) == path.beta[5]).all())   # step 5 is at t = 0.05
+        True
+        """
+        return self.beta[self._record(t)]
+
+    def dual_at(self, t):
+        """The dual at the last recorded step at or before each time; see :meth:`beta_at`.
+
+        Parameters
+        ----------
+        t : float or array_like, shape (k,)
+            Times in ``[0, t[-1]]``, in any order.
+
+        Returns
+        -------
+        ndarray, shape (d,) or (k, d)
+            The recorded dual.
+
+        Examples
+        --------
+        >>> import dlnlib
+        >>> path = dlnlib.gradient_descent(dlnlib.three_coordinate_example(), 0.1, 0.01, 10, clock="raw")
+        >>> bool((path.dual_at([0.1, 0.0]) == path.dual[[10, 0]]).all())
+        True
+        """
+        return self.dual[self._record(t)]
+
+    def time_to_loss(self, level):
+        """The first recorded time at which the loss is at most ``level`` (NaN if never).
+
+        Parameters
+        ----------
+        level : float or array_like, shape (k,)
+            Loss levels.
+
+        Returns
+        -------
+        float or ndarray, shape (k,)
+            Crossing times.
+
+        Examples
+        --------
+        >>> import dlnlib
+        >>> path = dlnlib.gradient_descent(dlnlib.three_coordinate_example(), 0.1, 0.01, 10, clock="raw")
+        >>> float(path.time_to_loss(path.loss[0]))
+        0.0
+        """
+        level = as_finite_array(level, "level")
+        below = self.loss[:, None] <= level.ravel()[None, :]
+        times = np.where(below.any(axis=0), self.t[np.argmax(below, axis=0)], np.nan)
+        return float(times[0]) if level.ndim == 0 else times.reshape(level.shape)
+
+    def _record(self, t):
+        t = check_times(t, "t", increasing=False)
+        if np.any(t > self.t[-1]):
+            raise ValueError(f"t must lie in the recorded range [0, {float(self.t[-1])!r}]; got {float(t.max())!r}")
+        return np.searchsorted(self.t, t, side="right") - 1
 
 
 def gradient_flow(
@@ -263,6 +656,7 @@ def gradient_flow(
     method="LSODA",
     rtol=DEFAULT_RTOL,
     atol=DEFAULT_ATOL,
+    max_steps=DEFAULT_MAX_STEPS,
 ):
     r"""The exact gradient flow of the diagonal linear network, by integrating its dual variable.
 
@@ -278,42 +672,48 @@ def gradient_flow(
     :math:`-\frac1nX^\top X\operatorname{diag}(\beta'(S))`. When :math:`d>n` the state is
     :math:`\nu\in\mathbb R^n` with :math:`S=X^\top\nu`,
     :math:`\dot\nu=-(X\beta(X^\top\nu)-y)/n`, Jacobian
-    :math:`-\frac1nX\operatorname{diag}(\beta'(X^\top\nu))X^\top`.
+    :math:`-\frac1nX\operatorname{diag}(\beta'(X^\top\nu))X^\top`. The solver works in units where
+    the data, the time interval and every quantity it touches are of order one (exact
+    power-of-two scalings, see :class:`_DualFlow`), so any finite data and any ``t_max`` give a
+    finite path or a clear failure.
 
     Parameters
     ----------
     problem : Problem
+        The data.
     alpha : float
         Initialisation scale: :math:`0<\alpha<1` on the accelerated clock, :math:`\alpha>0` on the raw clock.
     t_max : float
         Final time, :math:`>0`, on the chosen clock.
     clock : {"accelerated", "raw"}, default "accelerated"
+        Clock of ``t_max``, ``t_eval`` and of the result.
     t_eval : array_like, shape (m,), optional
         Non-negative, strictly increasing times in ``[0, t_max]`` at which to report the path.
         By default the path is reported at the solver's own accepted steps (including 0 and
         ``t_max``): they cluster inside the jumps and are sparse on the plateaus, so a line plot
         of ``beta`` against ``t`` shows every jump; use :meth:`FlowPath.beta_at` for other times.
     method : {"LSODA", "Radau"}, default "LSODA"
-        The ``scipy.integrate.solve_ivp`` method; see :data:`METHODS` (BDF is not offered: it is
-        unreliable on this problem).
+        The solver; see :data:`METHODS` (BDF is not offered: it is unreliable on this problem).
     rtol, atol : float
         Solver tolerances on the dual (see :data:`DEFAULT_RTOL`, :data:`DEFAULT_ATOL`). On the raw
         clock at tiny :math:`\alpha` the dual :math:`\theta` is of order :math:`\log(1/\alpha)`, so the
-        same tolerances mean a coarser path: for example at :math:`\alpha=10^{-100}` the first jump of
-        the 3-coordinate example lands about 0.006 (in accelerated units) early with the defaults and
-        is exact to four digits with ``rtol=1e-9, atol=1e-12``. Prefer the accelerated clock there.
+        same tolerances mean a path :math:`\log(1/\alpha)` times coarser in :math:`S`: prefer the
+        accelerated clock there.
+    max_steps : int, default :data:`DEFAULT_MAX_STEPS`
+        The solver stops (``success=False``) after this many accepted steps.
 
     Returns
     -------
     FlowPath
         ``t`` (m,), ``beta`` (m, d), ``dual`` (m, d), ``loss`` (m,), solver counters, and
-        ``beta_at`` / ``dual_at`` for dense output.
+        ``beta_at`` / ``dual_at`` / ``loss_at`` / ``time_to_loss`` for dense output.
 
     Raises
     ------
     ValueError
         For a non-positive or NaN ``alpha``, ``alpha >= 1`` on the accelerated clock,
-        ``t_max <= 0``, a bad ``t_eval``, or an unknown ``clock`` or ``method``.
+        ``t_max <= 0``, a bad ``t_eval``, ``rtol``, ``atol`` or ``max_steps``, or an unknown
+        ``clock`` or ``method``.
 
     References
     ----------
@@ -328,12 +728,12 @@ def gradient_flow(
     array([ 0.  ,  0.  , -0.16])
     """
     check_problem(problem)
-    clock = check_choice(clock, "clock", CLOCKS)
-    alpha = _check_alpha(alpha, clock)
+    alpha = check_alpha(alpha, clock)
     t_max = check_positive(t_max, "t_max")
     method = check_choice(method, "method", tuple(METHODS))
     rtol = check_positive(rtol, "rtol")
     atol = check_positive(atol, "atol")
+    max_steps = check_positive_int(max_steps, "max_steps")
     if t_eval is not None:
         t_eval = check_times(t_eval, "t_eval")
         if t_eval.ndim != 1 or t_eval.size == 0:
@@ -341,96 +741,108 @@ def gradient_flow(
         if t_eval[-1] > t_max:
             raise ValueError(f"t_eval must lie in [0, t_max] = [0, {t_max!r}]; got a last time {t_eval[-1]!r}")
 
-    X, y, n = problem.X, problem.y, problem.n_samples
-    n_features = problem.n_features
+    # scipy.integrate is imported here, not with dlnlib: it takes longer than the rest of dlnlib.
+    from scipy import integrate
 
-    def beta_of(dual):
-        return _beta_from_dual(dual, alpha, clock)
-
-    def dbeta_of(dual):
-        return _dbeta_ddual(dual, alpha, clock)
-
-    # The dual S moves in the row space of X: with d > n integrate nu, S = X^T nu (n unknowns
-    # instead of d); atol is rescaled to nu as explained at DEFAULT_ATOL.
-    reduced = n_features > n
-    if reduced:
-        state_atol = atol / np.max(np.linalg.norm(X, axis=0))
-
-        def dual_of(state):
-            return state @ X  # works on (n,) and on (m, n)
-
-        def rhs(_, nu):
-            return -(X @ beta_of(X.T @ nu) - y) / n
-
-        def jac(_, nu):
-            # Only coordinates near |S_i| = 1 have a non-negligible beta'(S_i): keeping just
-            # those columns makes the n x n product cheap and changes the Jacobian by less
-            # than JACOBIAN_DROP relative, which the Newton iteration cannot notice.
-            slope = dbeta_of(X.T @ nu)
-            keep = slope > JACOBIAN_DROP * slope.max()
-            return -(X[:, keep] * slope[keep]) @ X[:, keep].T / n
-
-        state0 = np.zeros(n)
+    system = _DualFlow(problem, alpha, clock, t_max)
+    run = _integrate(system, getattr(integrate, METHODS[method]), rtol, system.state_atol(atol), max_steps)
+    interpolant = integrate.OdeSolution(run.taus, run.pieces) if run.pieces else _ConstantInterpolant(run.states[0])
+    reached = t_max * float(run.taus[-1])
+    if t_eval is None:
+        t, states = t_max * run.taus, run.states
+        t[-1] = reached  # exactly t_max when the solver finished
+        # Steps closer than float64 resolves in t (t_max near the underflow limit) are one time.
+        distinct = np.append(np.diff(t) > 0, True)
+        distinct[0] = True
+        t, states = t[distinct], states[distinct]
     else:
-        state_atol = atol
-        gram = problem.gram
-        Xty = X.T @ y / n
+        t = t_eval[t_eval <= reached] if t_eval[0] <= reached else np.zeros(1)
+        states = np.asarray(interpolant(t / t_max)).T.reshape(t.size, -1)
 
-        def dual_of(state):
-            return state
-
-        def rhs(_, s):
-            return Xty - gram @ beta_of(s)
-
-        def jac(_, s):
-            return -gram * dbeta_of(s)
-
-        state0 = np.zeros(n_features)
-
-    # Rejected trial steps may push the exponentials to their clip (MAX_EXPONENT) and the
-    # solver's error norms to inf; the solver then shrinks the step, so these are not errors.
-    with np.errstate(over="ignore", invalid="ignore"):
-        solution = solve_ivp(
-            rhs,
-            (0.0, t_max),
-            state0,
-            method=METHODS[method],
-            t_eval=t_eval,
-            dense_output=True,
-            jac=jac,
-            rtol=rtol,
-            atol=state_atol,
-        )
-    t = solution.t
-    dual = dual_of(solution.y.T)
-    beta = beta_of(dual)
-    success = bool(solution.success) and bool(np.all(np.isfinite(beta)))
-    message = str(solution.message) if np.all(np.isfinite(beta)) else "the path overflowed: " + str(solution.message)
-    interpolant = solution.sol
-    # solve_ivp's interpolant returns (n_state,) or (n_state, k); the path is time-first.
-    # The dense output covers [0, the last step reached]: t_max unless the solver failed.
-    reached = float(interpolant.t_max) if interpolant is not None else 0.0
-
-    def dual_at(times):
-        return dual_of(np.asarray(interpolant(times)).T)
-
+    # The solver's own success is not enough: check that the end point is a point of the true flow
+    # (finite, not at the clip of the dual map, its loss not above the starting loss).
+    success, message = run.status == 0, run.message
+    if success:
+        final_dual = system.dual(run.states[-1])
+        final_loss = system.loss(system.beta(final_dual))
+        if system.clipped(final_dual) or not final_loss <= system.loss(np.zeros(problem.n_features)) * (1 + rtol):
+            success = False
+            message = (
+                "the flow left the range float64 can represent for these data (beta reached "
+                f"exp({system.max_exponent:.0f}) in scaled units); check the scaling of X and y"
+            )
     return FlowPath(
-        t=readonly(t),
-        beta=readonly(beta),
-        dual=readonly(dual),
-        loss=readonly(problem.loss(beta)),
+        t=t,
         alpha=alpha,
         clock=clock,
-        method=METHODS[method],
+        method=method,
         success=success,
         message=message,
-        nfev=int(solution.nfev),
-        njev=int(solution.njev),
-        nlu=int(solution.nlu),
+        nfev=system.nfev,
+        njev=run.njev,
+        nlu=run.nlu,
+        n_steps=len(run.taus) - 1,
         t_max=reached,
-        _dual_at=dual_at,
-        _beta_at=beta_of,
+        _states=states,
+        _system=system,
+        _interpolant=interpolant,
     )
+
+
+@dataclass
+class _Run:
+    """What :func:`_integrate` returns: accepted solver times and states, interpolants, outcome, counters."""
+
+    taus: np.ndarray
+    states: np.ndarray
+    pieces: list
+    status: int
+    message: str
+    njev: int
+    nlu: int
+
+
+def _integrate(system, solver_class, rtol, atol, max_steps):
+    """Step the solver over tau in [0, 1], keeping each accepted step's state and interpolant.
+
+    Status 0: reached tau = 1. Status -1: the solver failed, stopped advancing, produced a
+    non-finite state or used up ``max_steps``; the message says which.
+    """
+    state0 = np.zeros(system.state_size)
+    # Rejected trial steps may push the dual map to its clip; the solver then shrinks the step.
+    with np.errstate(over="ignore", invalid="ignore"):
+        solver = solver_class(system.rhs, 0.0, state0, 1.0, rtol=rtol, atol=atol, jac=system.jacobian)
+        taus, states, pieces = [0.0], [state0], []
+        status, message = -1, ""
+        while True:
+            failure = solver.step()
+            if solver.status == "failed":
+                message = f"the solver failed: {failure}"
+                break
+            if not solver.t > taus[-1] or not np.all(np.isfinite(solver.y)):
+                message = "the solver stopped advancing (step size underflow or a non-finite state)"
+                break
+            pieces.append(solver.dense_output())
+            taus.append(solver.t)
+            states.append(np.array(solver.y))
+            if solver.status == "finished":
+                status, message = 0, "reached t_max"
+                break
+            if len(taus) > max_steps:
+                message = f"max_steps={max_steps} accepted steps taken before t_max; pass a larger max_steps"
+                break
+    return _Run(np.array(taus), np.array(states), pieces, status, message, int(solver.njev), int(solver.nlu))
+
+
+class _ConstantInterpolant:
+    """Dense output of a path that never left its initial state (the solver failed at once)."""
+
+    def __init__(self, state):
+        self.state = np.asarray(state)
+
+    def __call__(self, tau):
+        tau = np.asarray(tau)
+        return self.state if tau.ndim == 0 else np.repeat(self.state[:, None], tau.size, axis=1)
 
 
 def gradient_descent(
@@ -500,6 +912,8 @@ def gradient_descent(
     -----
     PrecisionWarning
         When float64 can no longer hold :math:`u_i^2-v_i^2`.
+    DivergenceWarning
+        When the iterates overflow (``step_size`` too large); ``success`` is then False.
 
     Examples
     --------
@@ -508,10 +922,11 @@ def gradient_descent(
     >>> path = dlnlib.gradient_descent(problem, 0.1, 1e-3, 20000, record_every=1000)
     >>> path.t.shape, path.beta.shape
     ((21,), (21, 3))
+    >>> bool(path.loss[-1] < path.loss[0])
+    True
     """
     check_problem(problem)
-    clock = check_choice(clock, "clock", CLOCKS)
-    alpha = _check_alpha(alpha, clock)
+    alpha = check_alpha(alpha, clock)
     step_size = check_positive(step_size, "step_size")
     n_steps = check_positive_int(n_steps, "n_steps")
     record_every = check_positive_int(record_every, "record_every")
@@ -530,10 +945,20 @@ def gradient_descent(
             f"pass record_every >= {int(np.ceil(n_steps / (MAX_RECORDED_FLOATS // d - 2)))}"
         )
 
-    u_all, v_all, theta_all, precision_lost_at, finite = _descent_loop(
+    u_all, v_all, theta_all, precision_lost_at, diverged_at = _descent_loop(
         problem, alpha, step_size, n_steps, batch_size, rng, recorded
     )
-    if precision_lost_at is not None:
+    finite = diverged_at is None
+    if not finite:
+        # Rounding in u^2 - v^2 is beside the point once the iterates blow up: say what happened.
+        warnings.warn(
+            f"gradient descent diverged: the iterates overflowed before step {diverged_at} with "
+            f"step_size={step_size!r}; reduce step_size (near a point beta the largest stable step is "
+            "about 1 / (max|beta_i| * largest eigenvalue of X^T X / n))",
+            DivergenceWarning,
+            stacklevel=2,
+        )
+    elif precision_lost_at is not None:
         warnings.warn(
             f"gradient descent at alpha={alpha!r}: from step {precision_lost_at} float64 rounding in "
             f"u_i^2 - v_i^2 exceeds {PRECISION_RATIO} x 2 alpha^2, so the conserved quantity is lost and "
@@ -547,28 +972,26 @@ def gradient_descent(
         loss = problem.loss(beta)
     scale = log_inverse_alpha(alpha) if clock == "accelerated" else 1.0
     return DescentPath(
-        t=readonly(recorded * step_size / scale),
-        steps=_readonly_int(recorded),
-        beta=readonly(beta),
-        dual=readonly(theta_all / scale),
-        loss=readonly(loss),
-        u=readonly(u_all),
-        v=readonly(v_all),
+        t=recorded * step_size / scale,
+        steps=recorded,
+        beta=beta,
+        dual=theta_all / scale,
+        loss=loss,
+        u=u_all,
+        v=v_all,
         alpha=alpha,
         step_size=step_size,
         batch_size=batch_size,
         clock=clock,
         success=finite,
-        message="completed all steps" if finite else "iterates overflowed or became NaN: reduce step_size",
+        message="completed all steps" if finite else f"iterates overflowed before step {diverged_at}: reduce step_size",
         nfev=n_steps,
-        njev=0,
-        nlu=0,
         precision_lost_at=precision_lost_at,
     )
 
 
 def _descent_loop(problem, alpha, step_size, n_steps, batch_size, rng, recorded):
-    """The GD/SGD iteration; returns the recorded (u, v, theta), the precision step and finiteness."""
+    """The GD/SGD iteration; returns the recorded (u, v, theta), the precision step and the step it diverged by (or None)."""
     X, y, n = problem.X, problem.y, problem.n_samples
     d = problem.n_features
     u = np.full(d, np.sqrt(2.0) * alpha)
@@ -589,7 +1012,7 @@ def _descent_loop(problem, alpha, step_size, n_steps, batch_size, rng, recorded)
                 next_record += 1
                 if not (np.all(np.isfinite(u)) and np.all(np.isfinite(v))):
                     out_u[next_record:], out_v[next_record:], out_theta[next_record:] = np.nan, np.nan, np.nan
-                    return out_u, out_v, out_theta, precision_lost_at, False
+                    return out_u, out_v, out_theta, precision_lost_at, k
             if k == n_steps:
                 break
             if precision_lost_at is None and max(np.max(np.abs(u)), np.max(np.abs(v))) > precision_bound:
@@ -604,7 +1027,7 @@ def _descent_loop(problem, alpha, step_size, n_steps, batch_size, rng, recorded)
             step = step_size * g
             u, v = u - v * step, v - u * step
             theta = theta - step
-    return out_u, out_v, out_theta, precision_lost_at, True
+    return out_u, out_v, out_theta, precision_lost_at, None
 
 
 def _batches(rng, n, batch_size, n_steps, chunk=4096):
@@ -616,15 +1039,3 @@ def _batches(rng, n, batch_size, n_steps, chunk=4096):
         keys = rng.random((k, n))
         yield from np.argpartition(keys, batch_size - 1, axis=1)[:, :batch_size]
         remaining -= k
-
-
-def _check_alpha(alpha, clock):
-    if clock == "accelerated":
-        return check_positive(alpha, "alpha", upper=1.0, upper_name=" on the accelerated clock (use clock='raw')")
-    return check_positive(alpha, "alpha")
-
-
-def _readonly_int(array):
-    array = np.array(array, dtype=np.int64)
-    array.setflags(write=False)
-    return array

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._checks import as_finite_array, check_positive, check_positive_int, readonly
+from ._checks import as_finite_array, check_alpha, check_positive_int, readonly
 from .errors import ConvergenceWarning
-from .network import MAX_EXPONENT
+from .network import scaled_cosh, scaled_sinh
 from .problem import check_problem
 
 #: Newton stops when the constraint residual :math:`\lVert V_r^\top\beta-V_r^\top\beta_{ls}\rVert`
@@ -168,7 +168,7 @@ def implicit_bias_solution(problem, alpha, *, max_iter=None):
     array([0., 1.])
     """
     check_problem(problem)
-    alpha = check_positive(alpha, "alpha")
+    alpha = check_alpha(alpha)
     if max_iter is not None:
         max_iter = check_positive_int(max_iter, "max_iter")
     V_r, beta_ls = problem.row_space, problem.min_norm_solution
@@ -192,7 +192,7 @@ def implicit_bias_solution(problem, alpha, *, max_iter=None):
     success, message, n_iter = False, f"max_iter={max_iter} Newton iterations reached", max_iter
     for iteration in range(max_iter + 1):
         theta = V_r @ nu
-        beta = _scaled_sinh(2 * theta, 2 * log_alpha)
+        beta = scaled_sinh(2 * theta, 2 * log_alpha)
         grad = V_r.T @ beta - b
         grad_norm = np.linalg.norm(grad)
         # --- Converged: beta satisfies the constraint (it minimises L) to the tolerance.
@@ -203,7 +203,7 @@ def implicit_bias_solution(problem, alpha, *, max_iter=None):
             break
 
         # --- Newton direction on the dual, capped so that theta moves by at most MAX_THETA_STEP.
-        hessian = (V_r.T * _scaled_cosh(2 * theta, 2 * log_alpha, 2.0)) @ V_r
+        hessian = (V_r.T * scaled_cosh(2 * theta, 2 * log_alpha + np.log(2.0))) @ V_r
         try:
             step = -np.linalg.solve(hessian, grad)
         except np.linalg.LinAlgError:
@@ -216,7 +216,7 @@ def implicit_bias_solution(problem, alpha, *, max_iter=None):
         # --- Near the optimum the predicted decrease is below the rounding of D, so Armijo cannot
         # see it; Newton converges quadratically there: take the full step if it shrinks the gradient.
         if -slope <= QUADRATIC_REGION * (_scaled_sinh_squared(theta, log_alpha).sum() + abs(b @ nu)):
-            trial_beta = _scaled_sinh(2 * (theta + V_r @ step), 2 * log_alpha)
+            trial_beta = scaled_sinh(2 * (theta + V_r @ step), 2 * log_alpha)
             if np.linalg.norm(V_r.T @ trial_beta - b) < grad_norm:
                 nu = nu + step
                 D = dual_objective(nu)
@@ -249,27 +249,9 @@ def implicit_bias_solution(problem, alpha, *, max_iter=None):
     return ImplicitBiasSolution(readonly(beta), readonly(theta), alpha, n_iter, success, message)
 
 
-# alpha^2 sinh, alpha^2 cosh and alpha^2 sinh^2 written with exp(x + log alpha^2): alpha^2 is never formed,
-# so nothing underflows for tiny alpha; exponents are clipped so that rejected trial steps give
-# huge finite values (then the line search backtracks) instead of inf - inf = nan.
-def _scaled_exp(exponent):
-    return np.exp(np.minimum(exponent, MAX_EXPONENT))
-
-
-def _scaled_sinh(x, log_scale):
-    r""":math:`e^{\text{log\_scale}}\sinh(x)`."""
-    # sign(x) e^{|x|} (1 - e^{-2|x|}) / 2 has no cancellation when |x| is tiny (large alpha).
-    return 0.5 * np.sign(x) * _scaled_exp(np.abs(x) + log_scale) * -np.expm1(-2 * np.abs(x))
-
-
-def _scaled_cosh(x, log_scale, factor=1.0):
-    r""":math:`\text{factor}\,e^{\text{log\_scale}}\cosh(x)`."""
-    return 0.5 * factor * (_scaled_exp(x + log_scale) + _scaled_exp(-x + log_scale))
-
-
 def _scaled_sinh_squared(theta, log_alpha):
     r""":math:`\alpha^2\sinh^2\theta`, accurate also when :math:`\theta` is tiny (no :math:`\cosh-1`)."""
-    return _scaled_sinh(theta, log_alpha) ** 2
+    return scaled_sinh(theta, log_alpha) ** 2
 
 
 def implicit_bias_path(problem, alphas, **kwargs):
