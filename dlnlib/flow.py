@@ -150,39 +150,43 @@ class _DualFlow:
     """
 
     def __init__(self, problem, alpha, clock, t_max):
-        X, y, n = problem.X, problem.y, problem.n_samples
+        X, y, n, d = problem.X, problem.y, problem.n_samples, problem.n_features
         self.n_samples = n
         self.clock, self.alpha, self.t_max = clock, alpha, t_max
         self._x_exponent = _power_of_two(np.max(np.abs(X)))
         self._y_exponent = _power_of_two(np.max(np.abs(y)))
-        # Column-major: the near-active columns the right-hand side picks are then contiguous.
-        self.X = np.asfortranarray(np.ldexp(X, -self._x_exponent) if self._x_exponent else X)
+        self.X = np.ldexp(X, -self._x_exponent) if self._x_exponent else X
         self.y = np.ldexp(y, -self._y_exponent)
         k, self.rate = scale_and_rate(alpha, clock)
         self.log_scale = k + (self._x_exponent - self._y_exponent) * np.log(2.0)
         self.time_factor = t_max * np.ldexp(1.0, self._x_exponent + self._y_exponent)
-        self.reduced = problem.n_features > n
+        self.reduced = d > n
         self.column_norms = np.sqrt(np.einsum("ij,ij->j", self.X, self.X))
-        magnitudes = np.abs(self.X)
-        self.column_max = magnitudes.max(axis=0)
 
-        # Clip beta_hat where T * c * (||X||_1 ||X||_inf / n) * |beta_hat| would pass FINITE_LIMIT:
-        # that product bounds the right-hand side and every Jacobian entry, in either state.
-        row_sums = magnitudes.sum(axis=1).max()
-        size = max(magnitudes.sum(axis=0).max() * row_sums / n, row_sums / n, 1.0)
-        self.max_exponent = min(MAX_EXPONENT, np.log(FINITE_LIMIT / (size * max(self.rate, 1.0) * max(self.time_factor, 1.0))))
-        # beta_i is left out of X beta while |beta_i| max_r |X_ri| stays below this threshold (the
-        # sum of all such terms is then below NEGLIGIBLE * eps * ||y_hat||_inf = NEGLIGIBLE * eps).
-        negligible = NEGLIGIBLE * np.finfo(float).eps / problem.n_features
-        with np.errstate(divide="ignore"):
-            self._negligible_dual = (np.log(2 * negligible / self.column_max) - self.log_scale) / self.rate
+        # |X_hat_ij| <= sqrt(2), so 2 d |beta_hat| bounds |G_hat beta_hat| and n |X_hat beta_hat| / n,
+        # and 2 d c |beta_hat| every Jacobian entry: clip beta_hat where T c 2d |beta_hat| = FINITE_LIMIT.
+        size = 2.0 * d * max(self.rate, 1.0) * max(self.time_factor, 1.0)
+        self.max_exponent = min(MAX_EXPONENT, np.log(FINITE_LIMIT / size))
+        # beta_i is left out of X beta while |beta_i| max|X_hat| stays below NEGLIGIBLE eps / d (all
+        # such terms add up to less than NEGLIGIBLE eps ||y_hat||_inf, and ||y_hat||_inf >= 1/sqrt2):
+        # since |beta_hat_i| <= exp(log_scale + c |S_i|) / 2, that holds while |S_i| <= negligible_dual.
+        negligible = NEGLIGIBLE * np.finfo(float).eps / (np.sqrt(2) * d)
+        self._negligible_dual = (np.log(2 * negligible / np.sqrt(2)) - self.log_scale) / self.rate
         self._reference = None
+        # The right-hand side is y_rhs - A (T/n or T) beta_hat: that factor goes into the log scale.
+        self._rhs_log_scale = self.log_scale + np.log(self.time_factor / (n if self.reduced else 1))
+        self._rhs_max_exponent = self.max_exponent + np.log(max(self.time_factor / (n if self.reduced else 1), 1.0))
         if self.reduced:
+            if self._negligible_dual > 0:
+                # Coordinates can be skipped: make the near-active columns contiguous.
+                self.X = np.asfortranarray(self.X)
             self.y_rhs = self.time_factor * self.y / n
         else:
-            self.gram = problem.gram if not self._x_exponent else problem.gram * np.ldexp(1.0, -2 * self._x_exponent)
-            if not np.all(np.isfinite(self.gram)):  # X^T X overflowed in the original units
-                self.gram = readonly(self.X.T @ self.X / n)
+            # Use the problem's cached Gram matrix unless scaling it back could under- or overflow.
+            if abs(self._x_exponent) < 450:
+                self.gram = problem.gram * np.ldexp(1.0, -2 * self._x_exponent)
+            else:
+                self.gram = self.X.T @ self.X / n
             self.y_rhs = self.time_factor * (self.X.T @ self.y) / n
         self.nfev = 0
 
@@ -216,11 +220,13 @@ class _DualFlow:
         """:math:`d\\,\\text{state}/d\\tau`."""
         self.nfev += 1
         if not self.reduced:
-            return self.y_rhs - self.time_factor * (self.gram @ self.scaled_beta(state))
+            return self.y_rhs - self.gram @ scaled_sinh(self.rate * state, self._rhs_log_scale, self._rhs_max_exponent)
+        if self._negligible_dual <= 0:  # no coordinate is ever negligible (moderate alpha): plain products
+            scaled_dual = (self.rate * state) @ self.X
+            return self.y_rhs - self.X @ scaled_sinh(scaled_dual, self._rhs_log_scale, self._rhs_max_exponent)
         index, dual = self._near_active(state)
-        beta = self.scaled_beta(dual)
-        fit = self.X @ beta if index is None else self.X[:, index] @ beta
-        return self.y_rhs - (self.time_factor / self.n_samples) * fit
+        fit_beta = scaled_sinh(self.rate * dual, self._rhs_log_scale, self._rhs_max_exponent)
+        return self.y_rhs - (self.X @ fit_beta if index is None else self.X[:, index] @ fit_beta)
 
     def jacobian(self, _, state):
         """Jacobian of :meth:`rhs`: :math:`-\\frac Tn\\hat X\\operatorname{diag}(\\hat\\beta')\\hat X^\\top` or :math:`-T\\hat G\\operatorname{diag}(\\hat\\beta')`."""
@@ -243,15 +249,15 @@ class _DualFlow:
         return scaled_cosh(self.rate * dual, self.log_scale + np.log(self.rate), self.max_exponent)
 
     def _near_active(self, state):
-        r"""The coordinates whose :math:`\hat\beta_i` may exceed the negligible size at ``state``, and their duals.
+        r"""The coordinates whose :math:`\hat\beta_i` may not be negligible at ``state``, and their duals.
 
         Returns ``(None, S)`` with the whole dual, or ``(index, S[index])``. A coordinate is
-        negligible where :math:`|S_i|\le s_i`, with :math:`\tfrac12e^{\hat k+c s_i}\max_r|\hat X_{ri}|`
-        equal to the negligible size. The full :math:`S=\hat X^\top\hat\nu` costs :math:`O(nd)`, so it
-        is computed only at a reference state :math:`\hat\nu_0`; elsewhere
-        :math:`|S_i-S_{0,i}|\le\lVert\hat X_i\rVert\,\lVert\hat\nu-\hat\nu_0\rVert` bounds the move, and
-        only the coordinates that may have reached their :math:`s_i` are computed. When they are
-        more than a quarter of all, the reference moves to ``state``.
+        negligible where :math:`|S_i|\le s` (``negligible_dual``, see ``__init__``). The full
+        :math:`S=\hat X^\top\hat\nu` costs :math:`O(nd)`, so it is computed only at a reference
+        state :math:`\hat\nu_0`; elsewhere :math:`|S_i-S_{0,i}|\le\lVert\hat X_i\rVert\,\lVert\hat\nu-\hat\nu_0\rVert`
+        bounds the move, and only the coordinates that may have reached :math:`s` are computed, at
+        :math:`O(n)` each. When they are more than :data:`NEAR_ACTIVE_FRACTION` of all, the
+        reference moves to ``state``.
         """
         if self._reference is not None:
             state0, dual0 = self._reference
@@ -260,7 +266,7 @@ class _DualFlow:
             if candidates.size <= NEAR_ACTIVE_FRACTION * dual0.size:
                 return candidates, self.X[:, candidates].T @ state
         dual = self.dual(state)
-        if self._negligible_dual.max() > 0:  # some coordinate can be negligible: keep a reference
+        if self._negligible_dual > 0:  # some coordinate can be negligible: keep a reference
             self._reference = (np.array(state), dual)
             index = np.flatnonzero(np.abs(dual) > self._negligible_dual)
             if index.size <= NEAR_ACTIVE_FRACTION * dual.size:
@@ -867,7 +873,7 @@ def _integrate(system, solver_class, rtol, atol, max_steps):
                 break
             pieces.append(solver.dense_output())
             taus.append(solver.t)
-            states.append(np.array(solver.y))
+            states.append(solver.y)  # a fresh array at each step (LSODA copies; Radau rebinds)
             if solver.status == "finished":
                 status, message = 0, "reached t_max"
                 break

@@ -17,6 +17,8 @@ This module holds these maps, the conserved quantity and the hyperbolic entropy
 :math:`\phi_\alpha`, whose gradient is the mirror map :math:`\theta=\frac12\operatorname{arcsinh}(\beta/\alpha^2)`.
 """
 
+import math
+
 import numpy as np
 
 from ._checks import CLOCKS, check_alpha, check_positive_int
@@ -367,9 +369,9 @@ def scaled_sinh(x, log_scale, max_exponent=MAX_EXPONENT):
     :math:`e^k`, so it is right for :math:`k` of any size, and is accurate for tiny :math:`|x|`.
     """
     x = np.asarray(x, dtype=float)
-    largest = np.max(np.abs(x), initial=0.0)
+    largest = max(x.max(initial=0.0), -x.min(initial=0.0))
     if -SAFE_EXPONENT < log_scale and largest < SAFE_EXPONENT and largest + log_scale < max_exponent:
-        return np.exp(log_scale) * np.sinh(x)
+        return math.exp(log_scale) * np.sinh(x)
     size = np.abs(x)
     with np.errstate(divide="ignore"):
         log_magnitude = log_scale + size + np.log(-0.5 * np.expm1(-2 * size))
@@ -379,9 +381,9 @@ def scaled_sinh(x, log_scale, max_exponent=MAX_EXPONENT):
 def scaled_cosh(x, log_scale, max_exponent=MAX_EXPONENT):
     r""":math:`e^{k}\cosh(x)` with :math:`k` = ``log_scale``, clipped at ``exp(max_exponent)``; see :func:`scaled_sinh`."""
     x = np.asarray(x, dtype=float)
-    largest = np.max(np.abs(x), initial=0.0)
+    largest = max(x.max(initial=0.0), -x.min(initial=0.0))
     if -SAFE_EXPONENT < log_scale and largest < SAFE_EXPONENT and largest + log_scale < max_exponent:
-        return np.exp(log_scale) * np.cosh(x)
+        return math.exp(log_scale) * np.cosh(x)
     size = np.abs(x)
     log_magnitude = log_scale + size + np.log1p(np.exp(-2 * size)) - np.log(2.0)
     return np.exp(np.minimum(log_magnitude, max_exponent))

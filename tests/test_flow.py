@@ -518,12 +518,13 @@ def test_radau_and_lsoda_at_tiny_alpha_on_gaussian_data(method):
     _flow_against_algorithm_1(problem, 1e-200, method)
 
 
+@pytest.mark.parametrize("n, d", [(6, 9), (12, 5)])  # state nu (d > n) and state S (d <= n)
 @pytest.mark.parametrize("power", [-500, -200, 200, 500])
-def test_scaling_data_by_a_power_of_two_only_rescales_time(power):
+def test_scaling_data_by_a_power_of_two_only_rescales_time(power, n, d):
     # L(beta) for (2^p X, 2^p y) is 4^p times L, so the flow is the same path with times divided
     # by 4^p. Powers of two are exact in float64, so the solver must see bit-identical numbers:
     # data at scales 1e-150 to 1e150 (times 1e-301 to 1e301) give exactly the same dual.
-    problem = dlnlib.sparse_regression(6, 9, 2, noise=0.1, random_state=1)
+    problem = dlnlib.sparse_regression(n, d, 2, noise=0.1, random_state=1)
     scaled = dlnlib.Problem(np.ldexp(problem.X, power), np.ldexp(problem.y, power))
     path = gradient_flow(problem, 1e-50, 4.0)
     scaled_path = gradient_flow(scaled, 1e-50, np.ldexp(4.0, -2 * power))
