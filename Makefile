@@ -12,7 +12,7 @@ STAMP := $(VENV)/.installed
 # Chapters are executed by every build; nbval re-executes them in tests.
 NOTEBOOKS := $(wildcard book/*.ipynb)
 
-.PHONY: install book book-students assignments test test-unit test-notebooks test-browser test-students browser lab bench clean
+.PHONY: install book book-students assignments test test-unit test-notebooks test-browser test-students browser lab bench check clean
 
 install: $(STAMP)
 
@@ -83,6 +83,13 @@ test-students: install book-students
 lab: install
 	$(BIN)/python -m pip install --quiet -r requirements-lab.txt
 	cd book && ../$(BIN)/jupyter lab
+
+# Static checks: ruff (rules in pyproject.toml), numpydoc validation of every public docstring
+# (Examples included), and the one-way import order of dlnlib's modules.
+check: install
+	$(BIN)/ruff check .
+	$(BIN)/python -m numpydoc lint $(shell find dlnlib -name '*.py' | sort)
+	$(BIN)/pytest tests/test_layers.py -q -p no:cacheprovider
 
 bench: install
 	@for script in benchmarks/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done

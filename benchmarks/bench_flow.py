@@ -136,7 +136,10 @@ def case_b(n, d, seed):
 
 
 def case_c(repeats=5):
-    code = "import sys, time; s = time.perf_counter(); import dlnlib; print(time.perf_counter() - s, 'matplotlib' in sys.modules)"
+    code = (
+        "import sys, time; s = time.perf_counter(); import dlnlib; "
+        "print(time.perf_counter() - s, 'matplotlib' in sys.modules)"
+    )
     runs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
             for _ in range(repeats)]
     return float(np.median([float(r[0]) for r in runs])), runs[0][1]
@@ -161,9 +164,11 @@ def main():
     for (n, d), rows in results_b.items():
         calls, betas = np.array(rows).T
         target = "< 2" if d == 5000 else "< 15"
-        print(f"{f'(b) n={n} d={d}: gradient_flow [s]':<44} {np.median(calls):>10.2f} {calls.max():>10.2f} {target:>10}")
+        name = f"(b) n={n} d={d}: gradient_flow [s]"
+        print(f"{name:<44} {np.median(calls):>10.2f} {calls.max():>10.2f} {target:>10}")
         print(f"{f'(b) n={n} d={d}: then path.beta [s]':<44} {np.median(betas):>10.2f} {betas.max():>10.2f} {'-':>10}")
-    print(f"{'(c) import dlnlib [s] (matplotlib loaded: ' + loaded_matplotlib + ')':<44} {import_time:>10.2f} {'':>10} {'-':>10}")
+    name = f"(c) import dlnlib [s] (matplotlib loaded: {loaded_matplotlib})"
+    print(f"{name:<44} {import_time:>10.2f} {'':>10} {'-':>10}")
 
 
 if __name__ == "__main__":

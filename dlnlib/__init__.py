@@ -12,6 +12,7 @@ first use of ``dlnlib.plotting``, and :mod:`dlnlib.widgets` (ipywidgets) only by
 
 import importlib
 
+from .convergence import ConvergenceErrors, convergence_errors
 from .errors import (
     ConvergenceWarning,
     DivergenceWarning,
@@ -20,7 +21,10 @@ from .errors import (
     GeneralPositionWarning,
     PrecisionWarning,
 )
-from .problem import Problem, orthogonal_design, sparse_regression, three_coordinate_example
+from .flow import DescentPath, FlowPath, gradient_descent, gradient_flow
+from .implicit_bias import ImplicitBiasSolution, implicit_bias_path, implicit_bias_solution, min_l2_solution
+from .landscape import CriticalPoints, critical_points, hessian
+from .lasso import LassoPath, lasso_path, min_l1_solution
 from .network import (
     beta_from_dual,
     beta_from_uv,
@@ -33,12 +37,8 @@ from .network import (
     mirror_map,
     w_from_uv,
 )
-from .landscape import CriticalPoints, critical_points, hessian
-from .flow import DescentPath, FlowPath, gradient_descent, gradient_flow
-from .lasso import LassoPath, lasso_path, min_l1_solution
+from .problem import Problem, orthogonal_design, sparse_regression, three_coordinate_example
 from .saddles import SaddlePath, saddle_to_saddle
-from .implicit_bias import ImplicitBiasSolution, implicit_bias_path, implicit_bias_solution, min_l2_solution
-from .convergence import ConvergenceErrors, convergence_errors
 
 __version__ = "0.1.0"
 

@@ -164,7 +164,9 @@ def check_random_state(random_state):
     ...
     ValueError: random_state must be None, a non-negative integer seed or a numpy.random.Generator; got -1
     """
-    message = f"random_state must be None, a non-negative integer seed or a numpy.random.Generator; got {random_state!r}"
+    message = (
+        f"random_state must be None, a non-negative integer seed or a numpy.random.Generator; got {random_state!r}"
+    )
     if isinstance(random_state, np.random.Generator):
         return random_state
     if random_state is None or isinstance(random_state, np.random.SeedSequence):

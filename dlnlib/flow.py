@@ -43,7 +43,7 @@ from ._checks import (
     readonly_int,
 )
 from .errors import DivergenceWarning, PrecisionWarning
-from .network import MAX_EXPONENT, log_inverse_alpha, scale_and_rate, scaled_cosh, scaled_sinh
+from .network import MAX_EXPONENT, _scale_and_rate, _scaled_cosh, _scaled_sinh, log_inverse_alpha
 from .problem import check_problem
 
 __all__ = [
@@ -129,7 +129,7 @@ class _DualFlow:
     r"""The ODE that :func:`gradient_flow` integrates: its state, dual map, right-hand side and Jacobian.
 
     In the original units the dual solves :math:`\dot S=-\frac1nX^\top(X\beta(S)-y)` with
-    :math:`\beta(S)=e^k\sinh(cS)` (:func:`dlnlib.network.scale_and_rate`). The solver sees the
+    :math:`\beta(S)=e^k\sinh(cS)` (:func:`dlnlib.network._scale_and_rate`). The solver sees the
     same ODE with three exact changes of units, so that every quantity it touches is of order
     one whatever the data and ``t_max``:
 
@@ -157,7 +157,7 @@ class _DualFlow:
         self._y_exponent = _power_of_two(np.max(np.abs(y)))
         self.X = np.ldexp(X, -self._x_exponent) if self._x_exponent else X
         self.y = np.ldexp(y, -self._y_exponent)
-        k, self.rate = scale_and_rate(alpha, clock)
+        k, self.rate = _scale_and_rate(alpha, clock)
         self.log_scale = k + (self._x_exponent - self._y_exponent) * np.log(2.0)
         self.time_factor = t_max * np.ldexp(1.0, self._x_exponent + self._y_exponent)
         self.reduced = d > n
@@ -202,12 +202,12 @@ class _DualFlow:
 
     def scaled_beta(self, dual):
         r""":math:`\hat\beta=(a/b)\beta`, clipped at ``exp(max_exponent)``."""
-        return scaled_sinh(self.rate * dual, self.log_scale, self.max_exponent)
+        return _scaled_sinh(self.rate * dual, self.log_scale, self.max_exponent)
 
     def beta(self, dual):
         r""":math:`\beta` in the original units (not clipped beyond float64's own range)."""
         shift = self._y_exponent - self._x_exponent
-        return scaled_sinh(self.rate * dual, self.log_scale + shift * np.log(2.0))
+        return _scaled_sinh(self.rate * dual, self.log_scale + shift * np.log(2.0))
 
     def loss(self, beta):
         r""":math:`L(\beta)=\frac1{2n}\lVert X\beta-y\rVert^2`, computed in scaled units (no overflow)."""
@@ -220,16 +220,20 @@ class _DualFlow:
         """:math:`d\\,\\text{state}/d\\tau`."""
         self.nfev += 1
         if not self.reduced:
-            return self.y_rhs - self.gram @ scaled_sinh(self.rate * state, self._rhs_log_scale, self._rhs_max_exponent)
+            return self.y_rhs - self.gram @ _scaled_sinh(self.rate * state, self._rhs_log_scale, self._rhs_max_exponent)
         if self._negligible_dual <= 0:  # no coordinate is ever negligible (moderate alpha): plain products
             scaled_dual = (self.rate * state) @ self.X
-            return self.y_rhs - self.X @ scaled_sinh(scaled_dual, self._rhs_log_scale, self._rhs_max_exponent)
+            return self.y_rhs - self.X @ _scaled_sinh(scaled_dual, self._rhs_log_scale, self._rhs_max_exponent)
         index, dual = self._near_active(state)
-        fit_beta = scaled_sinh(self.rate * dual, self._rhs_log_scale, self._rhs_max_exponent)
+        fit_beta = _scaled_sinh(self.rate * dual, self._rhs_log_scale, self._rhs_max_exponent)
         return self.y_rhs - (self.X @ fit_beta if index is None else self.X[:, index] @ fit_beta)
 
     def jacobian(self, _, state):
-        """Jacobian of :meth:`rhs`: :math:`-\\frac Tn\\hat X\\operatorname{diag}(\\hat\\beta')\\hat X^\\top` or :math:`-T\\hat G\\operatorname{diag}(\\hat\\beta')`."""
+        """Jacobian of :meth:`rhs`.
+
+        :math:`-\\frac Tn\\hat X\\operatorname{diag}(\\hat\\beta')\\hat X^\\top` (state :math:`\\hat\\nu`) or
+        :math:`-T\\hat G\\operatorname{diag}(\\hat\\beta')` (state :math:`S`), without negligible columns.
+        """
         if not self.reduced:
             return -self.time_factor * (self.gram * self.scaled_slope(state))
         index, dual = self._near_active(state)
@@ -246,7 +250,7 @@ class _DualFlow:
 
     def scaled_slope(self, dual):
         r""":math:`d\hat\beta/dS`, clipped like :meth:`scaled_beta`."""
-        return scaled_cosh(self.rate * dual, self.log_scale + np.log(self.rate), self.max_exponent)
+        return _scaled_cosh(self.rate * dual, self.log_scale + np.log(self.rate), self.max_exponent)
 
     def _near_active(self, state):
         r"""The coordinates whose :math:`\hat\beta_i` may not be negligible at ``state``, and their duals.
@@ -364,17 +368,56 @@ class FlowPath:
 
     @cached_property
     def dual(self):
-        """The dual at the sampled times, shape (m, d); read-only."""
+        """The dual at the sampled times (computed on first access).
+
+        Returns
+        -------
+        ndarray, shape (m, d)
+            :math:`S` or :math:`\\theta` at ``t``; read-only.
+
+        Examples
+        --------
+        >>> import dlnlib
+        >>> path = dlnlib.gradient_flow(dlnlib.three_coordinate_example(), 1e-3, 1.0)
+        >>> path.dual.shape == (path.t.size, 3)
+        True
+        """
         return readonly(self._system.dual(self._states))
 
     @cached_property
     def beta(self):
-        r""":math:`\beta` at the sampled times, shape (m, d); read-only."""
+        r""":math:`\beta` at the sampled times (computed on first access).
+
+        Returns
+        -------
+        ndarray, shape (m, d)
+            :math:`\beta` at ``t``; read-only.
+
+        Examples
+        --------
+        >>> import dlnlib
+        >>> path = dlnlib.gradient_flow(dlnlib.three_coordinate_example(), 1e-3, 1.0)
+        >>> bool((path.beta[0] == 0).all())
+        True
+        """
         return readonly(self._system.beta(self.dual))
 
     @cached_property
     def loss(self):
-        r""":math:`L(\beta)` at the sampled times, shape (m,); read-only."""
+        r""":math:`L(\beta)` at the sampled times (computed on first access).
+
+        Returns
+        -------
+        ndarray, shape (m,)
+            The training loss at ``t``; read-only.
+
+        Examples
+        --------
+        >>> import dlnlib
+        >>> path = dlnlib.gradient_flow(dlnlib.three_coordinate_example(), 1e-3, 10.0)
+        >>> bool(path.loss[-1] < path.loss[0])
+        True
+        """
         return readonly(self._system.loss(self.beta))
 
     def dual_at(self, t):
@@ -611,11 +654,23 @@ class DescentPath:
 
     @property
     def conserved(self):
-        r"""The trace of :math:`u^2-v^2`, shape (m, d).
+        r"""The trace of :math:`u^2-v^2`.
 
         Constant :math:`2\alpha^2` along the flow; gradient descent multiplies it by
         :math:`1-\eta^2g_i^2` at each step, and float64 adds rounding of size
         :math:`\varepsilon\max(u_i^2,v_i^2)`.
+
+        Returns
+        -------
+        ndarray, shape (m, d)
+            :math:`u_k^2-v_k^2` at the recorded steps.
+
+        Examples
+        --------
+        >>> import dlnlib
+        >>> path = dlnlib.gradient_descent(dlnlib.three_coordinate_example(), 0.1, 0.01, 10)
+        >>> path.conserved[0].round(4)
+        array([0.02, 0.02, 0.02])
         """
         return self.u**2 - self.v**2
 
@@ -927,6 +982,7 @@ def gradient_descent(
     Parameters
     ----------
     problem : Problem
+        The data.
     alpha : float
         Initialisation scale, :math:`\alpha>0` (:math:`<1` on the accelerated clock).
     step_size : float
@@ -1040,7 +1096,11 @@ def gradient_descent(
 
 
 def _descent_loop(problem, alpha, step_size, n_steps, batch_size, rng, recorded):
-    """The GD/SGD iteration; returns the recorded (u, v, theta), the precision step and the step it diverged by (or None)."""
+    """The GD/SGD iteration.
+
+    Returns the recorded (u, v, theta), the step precision was lost at and the step the iterates
+    overflowed by (each None if it did not happen).
+    """
     X, y, n = problem.X, problem.y, problem.n_samples
     d = problem.n_features
     u = np.full(d, np.sqrt(2.0) * alpha)

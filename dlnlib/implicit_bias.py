@@ -18,7 +18,7 @@ import numpy as np
 
 from ._checks import as_finite_array, check_alpha, check_positive_int, readonly
 from .errors import ConvergenceWarning
-from .network import scaled_cosh, scaled_sinh
+from .network import _scaled_cosh, _scaled_sinh
 from .problem import check_problem
 
 #: Newton stops when the constraint residual :math:`\lVert V_r^\top\beta-V_r^\top\beta_{ls}\rVert`
@@ -71,6 +71,14 @@ class ImplicitBiasSolution:
     success : bool
         True if the dual gradient met the tolerance.
     message : str
+        What happened.
+
+    Examples
+    --------
+    >>> import dlnlib
+    >>> solution = dlnlib.implicit_bias_solution(dlnlib.Problem([[1.0, 2.0]], [2.0]), 1e3)
+    >>> solution.success, solution.beta.round(6)
+    (True, array([0.4, 0.8]))
     """
 
     beta: np.ndarray
@@ -90,6 +98,7 @@ def min_l2_solution(problem):
     Parameters
     ----------
     problem : Problem
+        The data.
 
     Returns
     -------
@@ -129,6 +138,7 @@ def implicit_bias_solution(problem, alpha, *, max_iter=None):
     Parameters
     ----------
     problem : Problem
+        The data.
     alpha : float
         Initialisation scale :math:`\alpha>0`. Reliable from ``1e-12`` to ``1e3`` (checked on random
         problems, rank-deficient ones included). For smaller :math:`\alpha` the dual Hessian has
@@ -184,7 +194,7 @@ def implicit_bias_solution(problem, alpha, *, max_iter=None):
         max_iter = DEFAULT_MAX_ITER + int(np.ceil(ITER_PER_LOG_ALPHA * abs(log_alpha)))
     max_iter = check_positive_int(max_iter, "max_iter")
 
-    def dual_objective(nu):
+    def dual_objective(nu):  # numpydoc ignore=GL08
         return _scaled_sinh_squared(V_r @ nu, log_alpha).sum() - b @ nu
 
     nu = np.zeros(r)
@@ -192,7 +202,7 @@ def implicit_bias_solution(problem, alpha, *, max_iter=None):
     success, message, n_iter = False, f"max_iter={max_iter} Newton iterations reached", max_iter
     for iteration in range(max_iter + 1):
         theta = V_r @ nu
-        beta = scaled_sinh(2 * theta, 2 * log_alpha)
+        beta = _scaled_sinh(2 * theta, 2 * log_alpha)
         grad = V_r.T @ beta - b
         grad_norm = np.linalg.norm(grad)
         # --- Converged: beta satisfies the constraint (it minimises L) to the tolerance.
@@ -203,7 +213,7 @@ def implicit_bias_solution(problem, alpha, *, max_iter=None):
             break
 
         # --- Newton direction on the dual, capped so that theta moves by at most MAX_THETA_STEP.
-        hessian = (V_r.T * scaled_cosh(2 * theta, 2 * log_alpha + np.log(2.0))) @ V_r
+        hessian = (V_r.T * _scaled_cosh(2 * theta, 2 * log_alpha + np.log(2.0))) @ V_r
         try:
             step = -np.linalg.solve(hessian, grad)
         except np.linalg.LinAlgError:
@@ -216,7 +226,7 @@ def implicit_bias_solution(problem, alpha, *, max_iter=None):
         # --- Near the optimum the predicted decrease is below the rounding of D, so Armijo cannot
         # see it; Newton converges quadratically there: take the full step if it shrinks the gradient.
         if -slope <= QUADRATIC_REGION * (_scaled_sinh_squared(theta, log_alpha).sum() + abs(b @ nu)):
-            trial_beta = scaled_sinh(2 * (theta + V_r @ step), 2 * log_alpha)
+            trial_beta = _scaled_sinh(2 * (theta + V_r @ step), 2 * log_alpha)
             if np.linalg.norm(V_r.T @ trial_beta - b) < grad_norm:
                 nu = nu + step
                 D = dual_objective(nu)
@@ -251,7 +261,7 @@ def implicit_bias_solution(problem, alpha, *, max_iter=None):
 
 def _scaled_sinh_squared(theta, log_alpha):
     r""":math:`\alpha^2\sinh^2\theta`, accurate also when :math:`\theta` is tiny (no :math:`\cosh-1`)."""
-    return scaled_sinh(theta, log_alpha) ** 2
+    return _scaled_sinh(theta, log_alpha) ** 2
 
 
 def implicit_bias_path(problem, alphas, **kwargs):
@@ -263,6 +273,7 @@ def implicit_bias_path(problem, alphas, **kwargs):
     Parameters
     ----------
     problem : Problem
+        The data.
     alphas : array_like, shape (m,)
         Positive initialisation scales, in any order.
     **kwargs

@@ -32,11 +32,14 @@ def hessian(problem, u, v):
     Parameters
     ----------
     problem : Problem
+        The data.
     u, v : array_like, shape (n_features,)
+        The two layers.
 
     Returns
     -------
     ndarray, shape (2 n_features, 2 n_features)
+        The Hessian, symmetric.
 
     Examples
     --------
@@ -73,6 +76,16 @@ class CriticalPoints:
     min_eigenvalues : ndarray, shape (2^d,)
         Smallest eigenvalue of :func:`hessian` at :math:`u=\operatorname{sign}(\beta_S)\sqrt{\lvert\beta_S\rvert}`,
         :math:`v=\sqrt{\lvert\beta_S\rvert}`, a point of :math:`F` above :math:`\beta_S`.
+
+    Examples
+    --------
+    >>> import dlnlib
+    >>> critical = dlnlib.critical_points(dlnlib.Problem([[1.0, 0.0], [0.0, 2.0]], [1.0, 1.0]))
+    >>> critical.points          # the fits on the supports {}, {1}, {2}, {1, 2}
+    array([[0. , 0. ],
+           [1. , 0. ],
+           [0. , 0.5],
+           [1. , 0.5]])
     """
 
     supports: np.ndarray
@@ -88,11 +101,13 @@ def critical_points(problem):
     Parameters
     ----------
     problem : Problem
-        With at most ``MAX_ENUMERATED_FEATURES`` features (all :math:`2^d` subsets are enumerated).
+        The data, with at most ``MAX_ENUMERATED_FEATURES`` features (all :math:`2^d` subsets are enumerated).
 
     Returns
     -------
     CriticalPoints
+        One critical point per support.
+        One critical point per support.
 
     Raises
     ------

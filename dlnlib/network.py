@@ -89,8 +89,10 @@ def initialization(alpha, n_features):
 
     Returns
     -------
-    u0, v0 : ndarray, shape (n_features,)
-        The two layers at time 0.
+    u0 : ndarray, shape (n_features,)
+        :math:`\sqrt2\alpha\mathbf 1`.
+    v0 : ndarray, shape (n_features,)
+        Zeros.
 
     Examples
     --------
@@ -136,8 +138,10 @@ def w_from_uv(u, v):
 
     Returns
     -------
-    w_plus, w_minus : ndarray, shape (..., n_features)
-        :math:`w_+` and :math:`w_-`.
+    w_plus : ndarray, shape (..., n_features)
+        :math:`w_+=(u+v)/\sqrt2`.
+    w_minus : ndarray, shape (..., n_features)
+        :math:`w_-=(u-v)/\sqrt2`.
 
     Examples
     --------
@@ -229,7 +233,10 @@ def beta_from_dual(dual, alpha, *, clock="accelerated"):
 
 
 def dual_from_beta(beta, alpha, *, clock="accelerated"):
-    r"""Inverse of :func:`beta_from_dual`: :math:`\theta=\frac12\operatorname{arcsinh}(\beta/\alpha^2)`, :math:`S=\theta/\ell`.
+    r"""The dual of :math:`\beta`, inverse of :func:`beta_from_dual`.
+
+    :math:`\theta=\frac12\operatorname{arcsinh}(\beta/\alpha^2)` on the raw clock,
+    :math:`S=\theta/\ell` on the accelerated one.
 
     Parameters
     ----------
@@ -360,7 +367,7 @@ def mirror_map(beta, alpha):
 # --------------------------------------------------------------------------------------------
 
 
-def scaled_sinh(x, log_scale, max_exponent=MAX_EXPONENT):
+def _scaled_sinh(x, log_scale, max_exponent=MAX_EXPONENT):
     r""":math:`e^{k}\sinh(x)` with :math:`k` = ``log_scale``, its magnitude clipped at ``exp(max_exponent)``.
 
     Where :math:`e^k` and :math:`\sinh x` are both normal floats and the product stays below the
@@ -378,8 +385,11 @@ def scaled_sinh(x, log_scale, max_exponent=MAX_EXPONENT):
     return np.sign(x) * np.exp(np.minimum(log_magnitude, max_exponent))
 
 
-def scaled_cosh(x, log_scale, max_exponent=MAX_EXPONENT):
-    r""":math:`e^{k}\cosh(x)` with :math:`k` = ``log_scale``, clipped at ``exp(max_exponent)``; see :func:`scaled_sinh`."""
+def _scaled_cosh(x, log_scale, max_exponent=MAX_EXPONENT):
+    r""":math:`e^{k}\cosh(x)` with :math:`k` = ``log_scale``, clipped at ``exp(max_exponent)``.
+
+    The same two routes as :func:`_scaled_sinh`.
+    """
     x = np.asarray(x, dtype=float)
     largest = max(x.max(initial=0.0), -x.min(initial=0.0))
     if -SAFE_EXPONENT < log_scale and largest < SAFE_EXPONENT and largest + log_scale < max_exponent:
@@ -389,8 +399,11 @@ def scaled_cosh(x, log_scale, max_exponent=MAX_EXPONENT):
     return np.exp(np.minimum(log_magnitude, max_exponent))
 
 
-def scale_and_rate(alpha, clock):
-    r"""``(k, c)`` with :math:`\beta=e^{k}\sinh(c\,x)`: :math:`(-2\ell, 2\ell)` for :math:`x=S`, :math:`(2\log\alpha, 2)` for :math:`x=\theta`."""
+def _scale_and_rate(alpha, clock):
+    r"""``(k, c)`` with :math:`\beta=e^{k}\sinh(c\,x)`.
+
+    :math:`(-2\ell, 2\ell)` for :math:`x=S` (accelerated clock), :math:`(2\log\alpha, 2)` for :math:`x=\theta` (raw).
+    """
     if clock == "raw":
         return 2 * np.log(alpha), 2.0
     ell = log_inverse_alpha(alpha)
@@ -398,13 +411,13 @@ def scale_and_rate(alpha, clock):
 
 
 def _beta_from_dual(dual, alpha, clock, max_exponent=MAX_EXPONENT):
-    k, c = scale_and_rate(alpha, clock)
-    return scaled_sinh(c * dual, k, max_exponent)
+    k, c = _scale_and_rate(alpha, clock)
+    return _scaled_sinh(c * dual, k, max_exponent)
 
 
 def _dbeta_ddual(dual, alpha, clock, max_exponent=MAX_EXPONENT):
-    k, c = scale_and_rate(alpha, clock)
-    return scaled_cosh(c * dual, k + np.log(c), max_exponent)
+    k, c = _scale_and_rate(alpha, clock)
+    return _scaled_cosh(c * dual, k + np.log(c), max_exponent)
 
 
 def _log_ratio(beta, log_alpha):

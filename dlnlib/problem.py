@@ -17,8 +17,9 @@ from ._checks import as_finite_array, check_positive, check_positive_int, check_
 RANK_RTOL = 1e-10
 
 
+# PR02: numpydoc lint reads the source, where the dataclass's __init__ (from the fields) is not written.
 @dataclass(frozen=True, eq=False)
-class Problem:
+class Problem:  # numpydoc ignore=PR02
     r"""A least-squares problem with loss :math:`L(\beta)=\frac{1}{2n}\lVert X\beta-y\rVert_2^2`.
 
     The gradient is :math:`\nabla L(\beta)=\frac1n X^\top(X\beta-y)`. With this
@@ -74,12 +75,36 @@ class Problem:
 
     @property
     def n_samples(self):
-        """Number of rows :math:`n` of ``X``."""
+        """Number of rows :math:`n` of ``X``.
+
+        Returns
+        -------
+        int
+            :math:`n`.
+
+        Examples
+        --------
+        >>> from dlnlib import Problem
+        >>> Problem([[1.0, 2.0]], [3.0]).n_samples
+        1
+        """
         return self.X.shape[0]
 
     @property
     def n_features(self):
-        """Number of columns :math:`d` of ``X``."""
+        """Number of columns :math:`d` of ``X``.
+
+        Returns
+        -------
+        int
+            :math:`d`.
+
+        Examples
+        --------
+        >>> from dlnlib import Problem
+        >>> Problem([[1.0, 2.0]], [3.0]).n_features
+        2
+        """
         return self.X.shape[1]
 
     def _check_beta(self, beta):
@@ -91,7 +116,24 @@ class Problem:
         return beta
 
     def residual(self, beta):
-        r"""Residual :math:`X\beta-y`, shape ``(..., n_samples)`` for ``beta`` of shape ``(..., n_features)``."""
+        r"""Residual :math:`X\beta-y`.
+
+        Parameters
+        ----------
+        beta : array_like, shape (..., n_features)
+            Coefficients.
+
+        Returns
+        -------
+        ndarray, shape (..., n_samples)
+            :math:`X\beta-y`.
+
+        Examples
+        --------
+        >>> from dlnlib import Problem
+        >>> Problem([[1.0, 2.0]], [3.0]).residual([1.0, 1.0])
+        array([0.])
+        """
         return self._check_beta(beta) @ self.X.T - self.y
 
     def loss(self, beta):
@@ -100,10 +142,18 @@ class Problem:
         Parameters
         ----------
         beta : array_like, shape (..., n_features)
+            Coefficients.
 
         Returns
         -------
         ndarray, shape (...)
+            The loss.
+
+        Examples
+        --------
+        >>> from dlnlib import Problem
+        >>> Problem([[1.0, 2.0]], [3.0]).loss([[0.0, 0.0], [1.0, 1.0]])
+        array([4.5, 0. ])
         """
         r = self.residual(beta)
         return np.einsum("...i,...i->...", r, r) / (2 * self.n_samples)
@@ -114,16 +164,37 @@ class Problem:
         Parameters
         ----------
         beta : array_like, shape (..., n_features)
+            Coefficients.
 
         Returns
         -------
         ndarray, shape (..., n_features)
+            The gradient.
+
+        Examples
+        --------
+        >>> from dlnlib import Problem
+        >>> Problem([[1.0, 2.0]], [3.0]).grad([0.0, 0.0])
+        array([-3., -6.])
         """
         return self.residual(beta) @ self.X / self.n_samples
 
     @cached_property
     def gram(self):
-        r"""The Hessian of the loss, :math:`X^\top X/n`, shape ``(n_features, n_features)``."""
+        r"""The Hessian of the loss, :math:`X^\top X/n`.
+
+        Returns
+        -------
+        ndarray, shape (n_features, n_features)
+            Read-only, computed once.
+
+        Examples
+        --------
+        >>> from dlnlib import Problem
+        >>> Problem([[1.0, 2.0]], [3.0]).gram
+        array([[1., 2.],
+               [2., 4.]])
+        """
         return readonly(self.X.T @ self.X / self.n_samples)
 
     @cached_property
@@ -132,6 +203,17 @@ class Problem:
 
         The smallest Lasso penalty whose solution is zero, and the inverse of the
         first jump time of the saddle-to-saddle dynamics.
+
+        Returns
+        -------
+        float
+            :math:`\lambda_{\max}`.
+
+        Examples
+        --------
+        >>> import dlnlib
+        >>> round(dlnlib.three_coordinate_example().lambda_max, 12)   # the first jump is at t = 4
+        0.25
         """
         return float(np.max(np.abs(self.X.T @ self.y)) / self.n_samples)
 
@@ -147,23 +229,82 @@ class Problem:
 
         :math:`\arg\min L=\{\beta: V_r^\top\beta=V_r^\top X^+y\}` for every shape and rank of :math:`X`.
         Singular values below ``RANK_RTOL`` times the largest count as zero.
+
+        Returns
+        -------
+        ndarray, shape (n_features, rank)
+            Orthonormal columns; read-only.
+
+        Examples
+        --------
+        >>> from dlnlib import Problem
+        >>> Problem([[1.0, 1.0], [2.0, 2.0]], [1.0, 2.0]).row_space.shape   # rank 1
+        (2, 1)
         """
         return readonly(self._svd[2])
 
     @cached_property
     def min_norm_solution(self):
-        r"""The minimum-norm least-squares solution :math:`X^+y`, shape ``(n_features,)``."""
+        r"""The minimum-norm least-squares solution :math:`X^+y`.
+
+        Returns
+        -------
+        ndarray, shape (n_features,)
+            Read-only.
+
+        Examples
+        --------
+        >>> from dlnlib import Problem
+        >>> Problem([[1.0, 1.0]], [2.0]).min_norm_solution
+        array([1., 1.])
+        """
         U_r, singular_values, V_r = self._svd
         return readonly(V_r @ ((U_r.T @ self.y) / singular_values))
 
     @cached_property
     def min_loss(self):
-        r"""The minimum of the training loss, :math:`\min_\beta L(\beta)`."""
+        r"""The minimum of the training loss, :math:`\min_\beta L(\beta)`.
+
+        Returns
+        -------
+        float
+            0 when :math:`Xβ=y` has a solution.
+
+        Examples
+        --------
+        >>> from dlnlib import Problem
+        >>> round(Problem([[1.0], [1.0]], [0.0, 2.0]).min_loss, 12)    # the fit is 1: residuals -1, +1
+        0.5
+        """
         return float(self.loss(self.min_norm_solution))
 
 
 def check_problem(problem):
-    """Return ``problem`` if it is a :class:`Problem`, else raise a ValueError saying how to build one."""
+    """Return ``problem`` if it is a :class:`Problem`, else raise a ValueError saying how to build one.
+
+    Parameters
+    ----------
+    problem : object
+        What a solver was given as its problem.
+
+    Returns
+    -------
+    Problem
+        ``problem`` itself.
+
+    Raises
+    ------
+    ValueError
+        If ``problem`` is not a :class:`Problem`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> check_problem(np.eye(2))
+    Traceback (most recent call last):
+    ...
+    ValueError: problem must be a dlnlib.Problem (build one with dlnlib.Problem(X, y)); got ndarray
+    """
     if not isinstance(problem, Problem):
         raise ValueError(
             f"problem must be a dlnlib.Problem (build one with dlnlib.Problem(X, y)); got {type(problem).__name__}"
@@ -187,6 +328,7 @@ def sparse_regression(n_samples, n_features, n_nonzero, *, noise=0.0, random_sta
     noise : float, default 0
         Standard deviation :math:`\sigma \ge 0` of the label noise.
     random_state : None, int or numpy.random.Generator
+        Seed (a non-negative integer) or generator of the random data.
 
     Returns
     -------
@@ -229,11 +371,20 @@ def orthogonal_design(n_samples, n_features, *, noise=0.0, random_state=None):
     noise : float, default 0
         Standard deviation of the Gaussian label noise.
     random_state : None, int or numpy.random.Generator
+        Seed (a non-negative integer) or generator of the random data.
 
     Returns
     -------
     Problem
         With ``beta_star`` set.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from dlnlib import orthogonal_design
+    >>> problem = orthogonal_design(10, 3, random_state=0)
+    >>> bool(np.allclose(problem.gram, np.eye(3)))
+    True
     """
     n_samples = check_positive_int(n_samples, "n_samples")
     n_features = check_positive_int(n_features, "n_features")
@@ -266,6 +417,13 @@ def three_coordinate_example():
     Returns
     -------
     Problem
+        :math:`n=d=3`, no ``beta_star``.
+
+    Examples
+    --------
+    >>> import dlnlib
+    >>> dlnlib.saddle_to_saddle(dlnlib.three_coordinate_example()).times.round(4)
+    array([ 0.    ,  4.    ,  8.4561, 11.3133, 20.    ])
     """
     X = [[0.1, 0.2, -1.5], [-0.5, 0.0, 1.4], [0.3, 0.0, 0.7]]
     return Problem(X, [1.9, 0.9, 1.2])

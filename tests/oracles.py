@@ -120,7 +120,7 @@ def uv_flow_limit(problem, alpha):
 
 
 def finite_difference_jacobian(function, x, step):
-    """Central differences: column j is (f(x + h e_j) - f(x - h e_j)) / 2h with h = ``step`` (scalar or per coordinate)."""
+    """Central differences: column j is (f(x + h e_j) - f(x - h e_j)) / 2h, h = ``step`` (scalar or per coordinate)."""
     x = np.asarray(x, dtype=float)
     steps = np.broadcast_to(step, x.shape)
     columns = []

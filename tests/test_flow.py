@@ -16,6 +16,10 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+import dlnlib
+from dlnlib import DivergenceWarning, PrecisionWarning, gradient_descent, gradient_flow
+from dlnlib.flow import DescentPath, FlowPath
 from oracles import (
     JUMP_TIMES,
     LEAST_SQUARES_FIT,
@@ -25,10 +29,6 @@ from oracles import (
     finite_difference_jacobian,
     time_limit,
 )
-
-import dlnlib
-from dlnlib import DivergenceWarning, PrecisionWarning, gradient_descent, gradient_flow
-from dlnlib.flow import DescentPath, FlowPath, _DualFlow
 
 # ---------------------------------------------------------------------------------------
 # The flow against a direct integration of the (u, v) ODE (tests/oracles.py).
@@ -371,7 +371,9 @@ def test_gd_records_last_step(three_coordinates):
     np.testing.assert_allclose(path.t, path.steps * 1e-3 / np.log(10))
 
 
-@pytest.mark.parametrize("alpha, step_size, clock", [(0.1, 10.0, "accelerated"), (0.5, 5.0, "raw"), (1e-12, 50.0, "accelerated")])
+@pytest.mark.parametrize(
+    "alpha, step_size, clock", [(0.1, 10.0, "accelerated"), (0.5, 5.0, "raw"), (1e-12, 50.0, "accelerated")]
+)
 def test_divergent_gd_says_the_step_is_too_large(three_coordinates, alpha, step_size, clock):
     # The whole class: any run whose iterates overflow gets one DivergenceWarning naming
     # step_size, and no precision warning (the blow-up, not rounding, is what went wrong).
@@ -575,7 +577,8 @@ def test_jacobian_matches_finite_differences_along_the_path(make_problem, alpha,
     for state in path._states[1:: max(1, path.n_steps // 12)]:
         jacobian = system.jacobian(0.0, state)
         # beta is exponential in the dual at rate c: steps of 1e-6 / c keep the O(h^2) error ~1e-13.
-        numeric = finite_difference_jacobian(lambda z: system.rhs(0.0, z), state, 1e-6 / system.rate / np.sqrt(problem.n_samples))
+        step = 1e-6 / system.rate / np.sqrt(problem.n_samples)
+        numeric = finite_difference_jacobian(lambda z: system.rhs(0.0, z), state, step)
         # The Jacobian leaves out terms summing to JACOBIAN_DROP (1e-6) of the largest, or of 1.
         np.testing.assert_allclose(jacobian, numeric, rtol=0, atol=1e-5 * max(np.abs(numeric).max(), 1.0))
 
