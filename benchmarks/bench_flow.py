@@ -14,8 +14,10 @@ slows both sides alike. Medians over seeds are reported, with the worst seed.
     halved until the error passes, then bisected (log scale) ``BISECTION_ROUNDS`` times between
     the last failing and the first passing value. GD is plain vectorised numpy on (u, v)
     (written below, not ``dlnlib.gradient_descent``, so that it pays no recording or
-    precision-check overhead), timed once without recording; the flow is timed as the median of
-    ``FLOW_REPEATS`` calls. Target: GD time / flow time >= 500 (median over seeds).
+    precision-check overhead). Timing alternates ``REPEATS`` flow calls with ``REPEATS`` runs of
+    ``GD_TIMING_STEPS`` GD steps, so that both meet the same load; GD's time is its median
+    time per step times its number of steps (every step does the same work). Target: GD time /
+    flow time >= 500 (median over seeds).
 (b) **Noisy data at research size.** ``sparse_regression(n, d, 10, noise=0.1)`` at alpha = 1e-100
     up to t = 3, for (n, d) = (200, 5000) and (500, 20000): time of ``gradient_flow`` (the call)
     and, separately, of reading ``path.beta`` at every step afterwards. Targets: under 2 s and
@@ -40,8 +42,9 @@ ACCURACY = 1e-3
 RECORD_SPACING = 2e-3
 #: Bisection rounds (log scale) after halving has bracketed the cheapest passing setting.
 BISECTION_ROUNDS = 2
-#: Flow calls timed per setting (the median is reported).
-FLOW_REPEATS = 7
+#: Timing rounds: each times one flow call and GD_TIMING_STEPS GD steps (medians are reported).
+REPEATS = 7
+GD_TIMING_STEPS = 3000
 CASE_A = dict(n=100, d=1000, k=5, alpha=1e-6, t_max=3.0, seeds=range(10))
 CASE_B = [dict(n=200, d=5000, seeds=range(3)), dict(n=500, d=20000, seeds=range(2))]
 
@@ -104,15 +107,16 @@ def case_a(seed):
     eta = cheapest_passing(gd_error, 0.02)
     rtol = cheapest_passing(flow_error, 1e-2)
     n_steps = int(t_max * ell / eta)
-    start = time.perf_counter()
-    plain_gd(problem.X, problem.y, alpha, eta, n_steps)
-    time_gd = time.perf_counter() - start
-    times = []
-    for _ in range(FLOW_REPEATS):
+    flow_times, step_times = [], []
+    for _ in range(REPEATS):
         start = time.perf_counter()
         path = dlnlib.gradient_flow(problem, alpha, t_max, rtol=rtol, atol=rtol / 100)
-        times.append(time.perf_counter() - start)
-    time_flow = float(np.median(times))
+        flow_times.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        plain_gd(problem.X, problem.y, alpha, eta, GD_TIMING_STEPS)
+        step_times.append((time.perf_counter() - start) / GD_TIMING_STEPS)
+    time_flow = float(np.median(flow_times))
+    time_gd = float(np.median(step_times)) * n_steps
     row = (seed, eta, n_steps, gd_error(eta), time_gd, rtol, path.nfev, flow_error(rtol), time_flow)
     print("  seed {:2d}: GD eta={:.2e} ({} steps, err {:.1e}) {:.3f} s | flow rtol={:.1e} (nfev {}, err {:.1e}) "
           "{:.4f} s | ratio {:.0f}".format(*row, time_gd / time_flow), flush=True)

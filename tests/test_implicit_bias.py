@@ -11,7 +11,6 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from scipy.integrate import solve_ivp
 
 import dlnlib
 from dlnlib import (
@@ -22,6 +21,7 @@ from dlnlib import (
     min_l1_solution,
     min_l2_solution,
 )
+from oracles import row_space_residual, uv_flow_limit
 
 ALPHAS = [1e-6, 1e-3, 0.1, 1.0, 100.0, 1e3]
 
@@ -36,12 +36,6 @@ def rank_deficient_problem():
     X = rng.standard_normal((6, 3))
     X = np.hstack([X, X[:, :2] @ [[1.0, 0.5], [-0.5, 2.0]]])
     return Problem(X, rng.standard_normal(6))
-
-
-def row_space_residual(X, vector):
-    """Distance from ``vector`` to the row space of ``X`` (least squares on X^T mu = vector)."""
-    mu = np.linalg.lstsq(X.T, vector, rcond=None)[0]
-    return np.linalg.norm(X.T @ mu - vector)
 
 
 PROBLEMS = {
@@ -135,40 +129,10 @@ def test_n_larger_than_d_full_rank_is_least_squares_for_every_alpha():
 # the limit of the gradient flow (independent oracle)
 
 
-def gradient_flow_limit(problem, alpha):
-    """Integrate u' = -v grad L(uv), v' = -u grad L(uv) from (sqrt2 alpha, 0) until grad L ~ 0."""
-    d = problem.n_features
-    G, h = problem.gram, problem.X.T @ problem.y / problem.n_samples
-
-    def rhs(t, z):
-        u, v = z[:d], z[d:]
-        g = G @ (u * v) - h
-        return np.concatenate([-v * g, -u * g])
-
-    def jacobian(t, z):
-        u, v = z[:d], z[d:]
-        diag_g = np.diag(G @ (u * v) - h)
-        return np.block([
-            [-v[:, None] * G * v, -diag_g - v[:, None] * G * u],
-            [-diag_g - u[:, None] * G * v, -u[:, None] * G * u],
-        ])
-
-    z = np.concatenate([np.full(d, np.sqrt(2) * alpha), np.zeros(d)])
-    t, span = 0.0, 1.0
-    # Integrate over doubling spans until the loss is stationary to 1e-13: the remaining
-    # motion is then far below the comparison tolerance.
-    while np.linalg.norm(problem.grad(z[:d] * z[d:])) > 1e-13:
-        assert t < 1e6, "the flow did not converge"
-        solution = solve_ivp(rhs, (t, t + span), z, method="Radau", jac=jacobian, rtol=1e-11, atol=1e-14)
-        assert solution.success
-        z, t, span = solution.y[:, -1], t + span, 2 * span
-    return z[:d] * z[d:]
-
-
 @pytest.mark.parametrize("alpha", [0.01, 1.0, 100.0])
 def test_equals_limit_of_gradient_flow(alpha):
     problem = random_problem(3, 4, 8, noise=0.1)
-    flow_beta = gradient_flow_limit(problem, alpha)
+    flow_beta = uv_flow_limit(problem, alpha)
     # Both sides are accurate to ~1e-12; the flow's rtol = 1e-11 sets the tolerance.
     np.testing.assert_allclose(implicit_bias_solution(problem, alpha).beta, flow_beta, atol=1e-9)
 
@@ -271,11 +235,6 @@ def test_bad_max_iter(max_iter):
 def test_not_a_problem(function):
     with pytest.raises(ValueError, match="problem must be a dlnlib.Problem"):
         function(np.eye(3))
-
-
-def test_nan_data_is_refused_by_problem():
-    with pytest.raises(ValueError, match="finite"):
-        Problem([[1.0, np.nan]], [1.0])
 
 
 def test_implicit_bias_path_stacks_the_solutions_and_validates_alphas():

@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 import dlnlib
 from dlnlib.network import _dbeta_ddual
+from oracles import hyperbolic_entropy_decimal
 
 finite = st.floats(-1e3, 1e3, allow_nan=False)
 
@@ -86,3 +87,32 @@ def test_hyperbolic_entropy_is_zero_at_zero_and_near_l2_for_large_alpha():
 def test_bad_arguments_are_refused(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+@pytest.mark.parametrize("alpha", [1e-300, 1e-200, 1e-100, 1e-20, 1e-3, 1.0, 1e3, 1e20, 1e100, 1e200, 1e300])
+def test_hyperbolic_entropy_is_finite_and_accurate_for_every_alpha(alpha):
+    # Returned NaN at alpha = 1e-200 (alpha^2 underflowed) and raised OverflowError at 1e200.
+    # Oracle: the definition in 60-digit decimals, whose exponent range holds alpha^2 and beta/alpha^2.
+    betas = [[0.0, 1.0], [-3.5, 2e-10, 1e5], [1e-150, -1e150, 0.5]]
+    for beta in betas:
+        value = dlnlib.hyperbolic_entropy(beta, alpha)
+        expected = hyperbolic_entropy_decimal(beta, alpha)
+        assert np.isfinite(value)
+        np.testing.assert_allclose(value, expected, rtol=1e-12, atol=1e-300)
+
+
+@pytest.mark.parametrize(
+    "alpha, clock", [(1e-300, "accelerated"), (1e-3, "accelerated"), (1e-150, "raw"), (1e150, "raw")]
+)
+def test_dual_maps_are_finite_and_inverse_at_extreme_alpha(alpha, clock):
+    # Duals from 1e-300 to 2000 in size, both signs: every regime of the maps (underflow, linear,
+    # exponential, clipped) is visited at every alpha.
+    size = np.concatenate([np.logspace(-300, 0, 301), np.linspace(0, 3, 301), np.linspace(3, 2000, 2001)])
+    dual = np.concatenate([-size, size])
+    beta = dlnlib.beta_from_dual(dual, alpha, clock=clock)
+    slope = dlnlib.dbeta_ddual(dual, alpha, clock=clock)
+    assert np.all(np.isfinite(beta)) and np.all(np.isfinite(slope)) and np.all(slope >= 0)
+    representable = (np.abs(beta) > 1e-290) & (np.abs(beta) < 1e290)
+    assert representable.sum() >= 20
+    np.testing.assert_allclose(dlnlib.dual_from_beta(beta[representable], alpha, clock=clock), dual[representable],
+                               rtol=1e-9, atol=1e-12)

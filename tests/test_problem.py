@@ -58,6 +58,10 @@ def test_problem_copies_its_input():
         ([[np.nan, 1.0]], [1.0], "X must contain only finite"),
         ([[1.0, 1.0]], [np.inf], "y must contain only finite"),
         ([["a", 1.0]], [1.0], "X must be an array of real numbers"),
+        # complex data: the imaginary part used to be dropped silently
+        (np.eye(2) * (1 + 1j), [1.0, 1.0], r"X must be real; got complex values \(pass X.real"),
+        (np.eye(2), np.array([1.0, 1j]), "y must be real; got complex values"),
+        ([[1.0, complex(2, 0)]], [1.0], "X must be real"),
     ],
 )
 def test_bad_data_is_refused_with_a_message_naming_the_argument(X, y, match):
@@ -101,6 +105,8 @@ def test_orthogonal_design_is_orthogonal():
         (lambda: dlnlib.sparse_regression(5, 5, 6), "n_nonzero must be at most n_features"),
         (lambda: dlnlib.sparse_regression(5, 5, 1, noise=-1.0), "noise must be a positive"),
         (lambda: dlnlib.sparse_regression(5, 5, 1, random_state="x"), "random_state must be"),
+        (lambda: dlnlib.sparse_regression(5, 5, 1, random_state=-1), "random_state must be None, a non-negative"),
+        (lambda: dlnlib.orthogonal_design(5, 5, random_state=True), "random_state must be"),
         (lambda: dlnlib.orthogonal_design(3, 5), "n_samples must be at least n_features"),
         (lambda: dlnlib.sparse_regression(5.5, 5, 1), "n_samples must be an integer"),
     ],
