@@ -314,6 +314,7 @@ def test_gd_conserved_quantity_shrinks_by_exactly_one_minus_eta2_g2(three_coordi
     np.testing.assert_allclose(path.dual[1:] - path.dual[:-1], -eta * g, atol=1e-15)
 
 
+@pytest.mark.slow
 def test_gd_approaches_flow_linearly_in_step_size(three_coordinates):
     alpha, t_end = 1e-2, 22.0
     ell = np.log(1 / alpha)
@@ -594,3 +595,20 @@ def test_raw_clock_first_jump_with_defaults_is_accurate(three_coordinates):
     accelerated = gradient_flow(three_coordinates, alpha, 6.0).time_to_loss(level)
     assert abs(raw - reference) < 5e-5 and abs(accelerated - reference) < 5e-5
     assert abs(reference - 4.0) > 1e-2  # the jump is visibly early at finite alpha, so the test can fail
+
+
+@pytest.mark.slow
+def test_research_size_noisy_flow_at_tiny_alpha_tracks_algorithm_1():
+    # n = 200, d = 5000 with label noise at alpha = 1e-100 (issue 11's speed case): the path is
+    # finite, ends where Algorithm 1 is at t = 3 (11 jumps), and its dual is O(1/log(1/alpha)) away.
+    problem = dlnlib.sparse_regression(200, 5000, 10, noise=0.1, random_state=0)
+    alpha = 1e-100
+    with time_limit(120):
+        path = gradient_flow(problem, alpha, 3.0)
+    assert path.success, path.message
+    limit = dlnlib.saddle_to_saddle(problem)
+    grid = np.linspace(0, 3.0, 601)
+    assert np.abs(path.dual_at(grid) - limit.dual_at(grid)).max() * np.log(1 / alpha) < RANDOM_DUAL_RATE_CONSTANT
+    saddle = limit.beta_at(3.0)
+    assert np.count_nonzero(saddle) >= 10
+    np.testing.assert_allclose(path.beta_at(3.0), saddle, atol=1e-3 * np.abs(saddle).max())

@@ -94,6 +94,7 @@ def test_the_checker_sees_violations(tmp_path):
     assert all(layer_of(target) >= LAYERS["flow"] for target in found)
 
 
+@pytest.mark.slow
 def test_import_dlnlib_loads_neither_matplotlib_nor_ipywidgets():
     code = "import sys, dlnlib; print(sorted(m for m in ('matplotlib', 'ipywidgets') if m in sys.modules))"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
