@@ -21,6 +21,21 @@ from .errors import ConvergenceWarning
 from .network import _scaled_cosh, _scaled_sinh
 from .problem import check_problem
 
+__all__ = [
+    "ACCEPT_RTOL",
+    "ARMIJO",
+    "DEFAULT_MAX_ITER",
+    "GRAD_RTOL",
+    "ITER_PER_LOG_ALPHA",
+    "MAX_HALVINGS",
+    "MAX_THETA_STEP",
+    "QUADRATIC_REGION",
+    "ImplicitBiasSolution",
+    "implicit_bias_path",
+    "implicit_bias_solution",
+    "min_l2_solution",
+]
+
 #: Newton stops when the constraint residual :math:`\lVert V_r^\top\beta-V_r^\top\beta_{ls}\rVert`
 #: (the dual gradient) is below ``GRAD_RTOL`` times :math:`\lVert\beta_{ls}\rVert`.
 GRAD_RTOL = 1e-12

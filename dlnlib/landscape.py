@@ -16,6 +16,13 @@ import numpy as np
 from ._checks import as_finite_array, readonly
 from .problem import check_problem
 
+__all__ = [
+    "MAX_ENUMERATED_FEATURES",
+    "CriticalPoints",
+    "critical_points",
+    "hessian",
+]
+
 #: :func:`critical_points` enumerates all :math:`2^d` supports, so it refuses larger :math:`d`.
 MAX_ENUMERATED_FEATURES = 16
 

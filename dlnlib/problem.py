@@ -12,6 +12,15 @@ import numpy as np
 
 from ._checks import as_finite_array, check_positive, check_positive_int, check_random_state, readonly
 
+__all__ = [
+    "RANK_RTOL",
+    "Problem",
+    "check_problem",
+    "orthogonal_design",
+    "sparse_regression",
+    "three_coordinate_example",
+]
+
 #: Singular values of ``X`` below ``RANK_RTOL`` times the largest count as zero when the rank of
 #: ``X``, hence its row space and the set :math:`\arg\min L`, is determined.
 RANK_RTOL = 1e-10
