@@ -868,8 +868,9 @@ def gradient_flow(
     success, message = run.status == 0, run.message
     if success:
         final_dual = system.dual(run.states[-1])
-        final_loss = system.loss(system.beta(final_dual))
-        if system.clipped(final_dual) or not final_loss <= system.loss(np.zeros(problem.n_features)) * (1 + rtol):
+        # In the solver's units (no overflow at any data scale): |X beta - y|^2 <= |y|^2, i.e. L <= L(0).
+        residual = system.X @ system.scaled_beta(final_dual) - system.y
+        if system.clipped(final_dual) or not residual @ residual <= (system.y @ system.y) * (1 + rtol):
             success = False
             message = (
                 "the flow left the range float64 can represent for these data (beta reached "

@@ -612,3 +612,14 @@ def test_research_size_noisy_flow_at_tiny_alpha_tracks_algorithm_1():
     saddle = limit.beta_at(3.0)
     assert np.count_nonzero(saddle) >= 10
     np.testing.assert_allclose(path.beta_at(3.0), saddle, atol=1e-3 * np.abs(saddle).max())
+
+
+def test_a_path_at_the_clip_of_the_dual_map_is_reported_not_returned_as_success(three_coordinates, monkeypatch):
+    # The clip sits where the right-hand side would reach FINITE_LIMIT, far beyond any true path.
+    # Pull it down to where the true path goes: the flow must say it cannot represent the path.
+    import dlnlib.flow
+
+    monkeypatch.setattr(dlnlib.flow, "FINITE_LIMIT", 1e2)
+    path = gradient_flow(three_coordinates, 1e-10, 30.0)
+    assert not path.success and "range float64 can represent" in path.message
+    assert np.all(np.isfinite(path.beta))
