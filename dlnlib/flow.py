@@ -520,8 +520,9 @@ class FlowPath:
         >>> import dlnlib
         >>> problem = dlnlib.three_coordinate_example()
         >>> path = dlnlib.gradient_flow(problem, 1e-100, 6.0)
-        >>> halfway = (problem.loss([0.0, 0.0, 0.0]) + problem.loss([0.0, 0.0, -15 / 94])) / 2
-        >>> round(float(path.time_to_loss(halfway)), 2)   # the first jump: t = 4 in the limit alpha -> 0
+        >>> saddle = [0.0, 0.0, -15 / 94]                  # the first saddle
+        >>> halfway = (problem.loss([0.0, 0.0, 0.0]) + problem.loss(saddle)) / 2
+        >>> round(float(path.time_to_loss(halfway)), 2)    # t = 4 as alpha -> 0
         3.98
         """
         level = as_finite_array(level, "level")
