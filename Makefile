@@ -4,6 +4,9 @@
 # For a course:
 #   make assignments     student notebooks, instructor versions, autograder archives in _build/assignments
 #   make book-students   the students' copy of the book (no solutions), in _build/students/_build/html
+# For maintainers:
+#   make check   ruff, numpydoc validation of public docstrings, one-way imports of dlnlib's modules
+#   make bench   the benchmarks in benchmarks/ (ratios measured within one run)
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
