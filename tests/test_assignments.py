@@ -8,7 +8,10 @@ names (a ``# WRONG ANSWER for qN: <code>`` line inside a solution block) passes 
 its question and fails a hidden one.
 """
 
+import concurrent.futures
+import dataclasses
 import importlib.util
+import multiprocessing
 import pathlib
 import re
 import zipfile
@@ -27,18 +30,65 @@ WRONG_ANSWER = re.compile(r"#\s*WRONG ANSWER for (\w+):\s*(.+)")
 pytestmark = pytest.mark.slow
 
 
+# Chapters whose problem set is still to be written (the chapter is written on another branch); remove a chapter
+# from here when its master notebook lands.
+AWAITING_PROBLEM_SET = {"05_inside_a_jump"}
+
+
 def test_there_is_one_master_per_chapter():
-    chapters = sorted(p.stem for p in (ROOT / "book").glob("0*.ipynb"))
-    assert len(MASTERS) >= 4
+    chapters = {p.stem for p in (ROOT / "book").glob("0*.ipynb")}
     # chapter NN_topic.ipynb has master chN_topic.ipynb
-    assert {f"ch{int(c[:2])}_{c[3:]}" for c in chapters[:4]} <= {m.stem for m in MASTERS}
+    expected = {f"ch{int(c[:2])}_{c[3:]}" for c in chapters - AWAITING_PROBLEM_SET}
+    awaiting = {f"ch{int(c[:2])}_{c[3:]}" for c in AWAITING_PROBLEM_SET}
+    assert len(expected) >= 5 and expected <= {m.stem for m in MASTERS}
+    assert not awaiting & {m.stem for m in MASTERS}, "a problem set has landed: take its chapter off AWAITING_PROBLEM_SET"
+
+
+@dataclasses.dataclass(frozen=True)
+class Graded:
+    """One master notebook, built by otter assign, and the otter run grades of three notebooks:
+    the instructor's solution, the untouched student notebook, and the solution with the master's
+    plausible wrong answers put in (``wrong``: {question: code})."""
+
+    master: pathlib.Path
+    built: build.Built
+    wrong: dict
+    instructor: dict
+    student: dict
+    with_wrong_answers: dict
 
 
 @pytest.fixture(scope="module", params=MASTERS, ids=lambda path: path.stem)
 def assignment(request, tmp_path_factory):
-    """One master, built by otter assign (its own solution check is left to the otter run tests)."""
+    """One master, built by otter assign (its own solution check is left to the otter run tests),
+    and its three notebooks graded at once, in parallel processes (each grading starts a kernel)."""
+    import otter.api  # noqa: F401  (imported once, before the grading processes fork)
+
     master = request.param
-    return master, build.build(master, tmp_path_factory.mktemp(master.stem), run_tests=False)
+    out = tmp_path_factory.mktemp(master.stem)
+    built = build.build(master, out, run_tests=False)
+    wrong, with_wrong_answers = put_in_wrong_answers(built.instructor, out / "wrong")
+    notebooks = [built.instructor, built.student, with_wrong_answers]
+    fork = multiprocessing.get_context("fork")
+    with concurrent.futures.ProcessPoolExecutor(max_workers=len(notebooks), mp_context=fork) as pool:
+        grades = list(pool.map(grade, notebooks, [built.autograder] * len(notebooks)))
+    return Graded(master, built, wrong, *grades)
+
+
+def put_in_wrong_answers(instructor, folder):
+    """The instructor's notebook answering wrongly: each ``WRONG ANSWER for qN`` line of the master
+    rebinds the variables just before the check cell of qN (a notebook named as the assignment is
+    graded where it checks a question, so a rebinding at the very end would not count). Returns the
+    wrong answers and the path of the new notebook, named as a submission would be."""
+    notebook = nbformat.read(instructor, as_version=4)
+    wrong = dict(m.groups() for cell in notebook.cells for m in WRONG_ANSWER.finditer(cell.source))
+    for name, code in wrong.items():
+        check = next(i for i, cell in enumerate(notebook.cells) if cell.source.strip() == f'grader.check("{name}")')
+        notebook.cells.insert(check, nbformat.v4.new_code_cell(code))
+    folder.mkdir()
+    path = folder / instructor.name
+    nbformat.write(notebook, path)
+    return wrong, path
 
 
 def grade(notebook, autograder):
@@ -106,7 +156,7 @@ def notebook_text(path):
 
 
 def test_master_structure(assignment):
-    master, built = assignment
+    master, built = assignment.master, assignment.built
     questions = build.questions(master)
     assert 4 <= len(questions) <= 6
     tests = autograder_tests(built.autograder)
@@ -124,7 +174,7 @@ def test_master_structure(assignment):
 
 
 def test_student_notebook_has_no_solution_and_no_hidden_test(assignment):
-    master, built = assignment
+    master, built = assignment.master, assignment.built
     secret, visible = split_master(master)
     cases = [case for cases in autograder_tests(built.autograder).values() for case in cases]
     hidden = [line for is_hidden, code in cases if is_hidden for line in doctest_lines(code)]  # as otter wrote them
@@ -143,35 +193,22 @@ def test_student_notebook_has_no_solution_and_no_hidden_test(assignment):
 
 
 def test_instructor_solution_gets_full_marks(assignment):
-    master, built = assignment
-    scores = grade(built.instructor, built.autograder)
-    auto = [q.name for q in build.questions(master) if not q.manual]
+    scores = assignment.instructor
+    auto = [q.name for q in build.questions(assignment.master) if not q.manual]
     assert sorted(scores) == sorted(auto)
     for name, (score, possible, _) in scores.items():
         assert possible > 0 and score == possible, name
 
 
 def test_untouched_student_notebook_gets_zero(assignment):
-    _, built = assignment
-    scores = grade(built.student, built.autograder)
+    scores = assignment.student
     assert scores and all(score == 0 for score, _, _ in scores.values())
 
 
-def test_plausible_wrong_answers_pass_public_tests_and_fail_hidden_ones(assignment, tmp_path):
-    _, built = assignment
-    notebook = nbformat.read(built.instructor, as_version=4)
-    wrong = dict(m.groups() for cell in notebook.cells for m in WRONG_ANSWER.finditer(cell.source))
-    # answer wrongly: rebind the variables just before the question's check cell (a notebook
-    # named as the assignment is graded where it checks a question, so a rebinding at the very
-    # end would not count)
-    for name, code in wrong.items():
-        check = next(i for i, cell in enumerate(notebook.cells) if cell.source.strip() == f'grader.check("{name}")')
-        notebook.cells.insert(check, nbformat.v4.new_code_cell(code))
-    path = tmp_path / built.instructor.name  # named as a submission would be
-    nbformat.write(notebook, path)
-    scores = grade(path, built.autograder)
-    for name, (score, possible, cases) in scores.items():
-        if name in wrong:
+def test_plausible_wrong_answers_pass_public_tests_and_fail_hidden_ones(assignment):
+    assert assignment.wrong, "name at least one plausible wrong answer"
+    for name, (score, possible, cases) in assignment.with_wrong_answers.items():
+        if name in assignment.wrong:
             assert all(passed for hidden, passed in cases if not hidden), f"{name}: a public test fails"
             assert not all(passed for hidden, passed in cases if hidden), f"{name}: no hidden test fails"
         else:
