@@ -10,6 +10,7 @@ stopped early by its default of 500 steps.
 """
 
 import argparse
+import functools
 import time
 import warnings
 
@@ -50,7 +51,10 @@ def compare(name, solver, end_point, events, cases, *, noise=0.1):
     """Print the timing table of ``solver`` against LARS for ``cases`` = [(n, d, n_nonzero, seeds, repeats)]."""
     print(f"{name} against sklearn lars_path(method='lasso'); sparse_regression(n, d, k, noise={noise});")
     print("wall clock, best of `repeats` runs per problem; ratio = ours / lars (target <= 1)")
-    header = f"{'n':>5} {'d':>6} {'seeds':>5} {'events':>9} {'lars it':>9} {'ours [s]':>9} {'lars [s]':>9} {'median':>7} {'worst':>6}"
+    header = (
+        f"{'n':>5} {'d':>6} {'seeds':>5} {'events':>9} {'lars it':>9} {'ours [s]':>9} {'lars [s]':>9} "
+        f"{'median':>7} {'worst':>6}"
+    )
     print(header)
     print("-" * len(header))
     for n, d, k, seeds, repeats in cases:
@@ -58,7 +62,7 @@ def compare(name, solver, end_point, events, cases, *, noise=0.1):
         for seed in seeds:
             problem = sparse_regression(n, d, k, noise=noise, random_state=seed)
             (ours_time, lars_time), (result, (alphas, coefs, n_iter)) = best_times(
-                [lambda: solver(problem), lambda: lars(problem)], repeats
+                [functools.partial(solver, problem), functools.partial(lars, problem)], repeats
             )
             gap = np.linalg.norm(end_point(result) - coefs[:, -1]) / np.linalg.norm(coefs[:, -1])
             if not (result.success and gap < END_POINT_RTOL):

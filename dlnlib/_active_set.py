@@ -42,6 +42,17 @@ from scipy.linalg.lapack import dtrcon, dtrtrs
 
 from .errors import GeneralPositionError, PrecisionWarning
 
+__all__ = [
+    "Degenerate",
+    "SupportFactor",
+    "correlation_tolerance",
+    "general_position_error",
+    "output_scales",
+    "scaled_data",
+    "sign_constrained_minimum",
+    "warn_if_ill_conditioned",
+]
+
 EPS = np.finfo(float).eps
 
 #: A column whose distance to the span of the support columns is at most ``COLLINEAR_RTOL``
@@ -128,7 +139,9 @@ def _power_of_two(value):
 
 
 def output_scales(x_scale, y_scale, name, order, *, losses=True):
-    r"""Factors from the scaled problem back to the data's: gradients :math:`c_Xc_y`, coefficients :math:`c_y/c_X`, losses :math:`c_y^2`.
+    r"""Factors from the scaled problem back to the data's.
+
+    Gradients scale by :math:`c_Xc_y`, coefficients by :math:`c_y/c_X`, losses by :math:`c_y^2`.
 
     Raises ValueError if gradient-sized quantities (``name``, of order ``order``: jump times or
     penalties) or the coefficients of data this large or this small are not representable in
@@ -232,7 +245,7 @@ class SupportFactor:
         return dtrtrs(self._R.T, x, lower=1, trans=1)[0]
 
     def least_squares(self):
-        r"""Least squares on :math:`P`: :math:`\beta_P` minimising :math:`\lVert X_P\beta_P-y\rVert`, and :math:`X_P\beta_P-y`.
+        r"""Least squares on :math:`P`: the minimiser of :math:`\lVert X_P\beta_P-y\rVert`, and its residual.
 
         From :math:`R\beta_P=z`, then one refinement step with the residual computed from
         :math:`X_P` (the corrected semi-normal equations).
@@ -318,7 +331,8 @@ class SupportFactor:
 def sign_constrained_minimum(factor, w, b, sigma, constrained, eligible, tol, *, least_squares=False):
     r"""Lawson–Hanson: :math:`\min\frac12w^\top Gw-b^\top w` over :math:`w` supported on ``eligible``.
 
-    ``eligible`` (indices) contains the current support :math:`P`. Subject to :math:`\sigma_iw_i\ge0` for the ``constrained`` coordinates (the others are free),
+    ``eligible`` (indices) contains the current support :math:`P`. Subject to
+    :math:`\sigma_iw_i\ge0` for the ``constrained`` coordinates (the others are free),
     with :math:`G=X^\top X/n`. On entry, ``w`` (shape (d,), zero off :math:`P`) minimises the
     objective on the current support :math:`P` held by ``factor`` and is feasible. The outer loop
     adds the eligible coordinate off the support along which the objective decreases fastest per unit of

@@ -19,7 +19,6 @@ import warnings
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import linprog
 
 __all__ = ["LassoPath", "lasso_path", "min_l1_solution"]
 
@@ -113,12 +112,20 @@ class LassoPath:
         Returns
         -------
         ndarray, shape (n_features,) or (m, n_features)
+            The solution at each penalty, interpolated linearly between the knots.
 
         Raises
         ------
         ValueError
             If some ``lam`` is negative or NaN, or lies below the last knot of a path that
             stopped early (``success`` False).
+
+        Examples
+        --------
+        >>> import dlnlib
+        >>> path = dlnlib.lasso_path(dlnlib.three_coordinate_example())
+        >>> path.coef_at([0.3, 0.25, 0.2]).round(4).tolist()  # zero above lambda_max = 1/4
+        [[0.0, 0.0, 0.0], [0.0, 0.0, 0.0], [0.0, 0.0, -0.0319]]
         """
         lam = as_finite_array(lam, "lam")
         if lam.ndim > 1:
@@ -378,7 +385,10 @@ def _direction(factor, sigma, entering, crossing, knot):
 
 
 def _direction_tolerance(factor, w):
-    r"""Round-off of the computed :math:`1-\sigma_ja_j`, :math:`a=X^\top X_Pw/n`: the descent threshold of the direction problem."""
+    r"""Round-off of the computed :math:`1-\sigma_ja_j`, :math:`a=X^\top X_Pw/n`.
+
+    It is the descent threshold of the direction problem.
+    """
     size = np.linalg.norm(factor.times(w[factor.support])) if factor.k else 0.0  # |X_P w|
     return ROUNDOFF_FACTOR * EPS * factor.column_norms * size / np.sqrt(factor.n)
 
@@ -401,6 +411,7 @@ def min_l1_solution(problem):
     Parameters
     ----------
     problem : Problem
+        Any shape and rank of ``X``.
 
     Returns
     -------
@@ -421,6 +432,8 @@ def min_l1_solution(problem):
     >>> np.round(dlnlib.min_l1_solution(problem), 12)
     array([0., 1.])
     """
+    from scipy.optimize import linprog  # imported here: scipy.optimize is slow to import
+
     check_problem(problem)
     V_r, beta_ls = problem.row_space, problem.min_norm_solution
     d, r = V_r.shape

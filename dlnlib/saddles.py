@@ -40,7 +40,7 @@ from ._active_set import (
     sign_constrained_minimum,
     warn_if_ill_conditioned,
 )
-from ._checks import check_positive, check_positive_int, check_times
+from ._checks import check_positive, check_positive_int, check_times, readonly_int, readonly_view
 from .errors import GeneralPositionWarning
 from .problem import check_problem
 
@@ -137,30 +137,82 @@ class SaddlePath:
         Recovered as :math:`(s_k-s_{k+1})/(t_{k+1}-t_k)`, so it carries the rounding of the duals
         divided by the plateau length. The last row is zero: :math:`\nabla L(\beta_p)=0` when
         ``success``, and otherwise the path is not defined after :math:`t_p`.
+
+        Returns
+        -------
+        ndarray, shape (p+1, d)
+            Read-only.
+
+        Examples
+        --------
+        >>> import dlnlib
+        >>> path = dlnlib.saddle_to_saddle(dlnlib.three_coordinate_example())
+        >>> path.gradients[1][:2].round(4).tolist()  # at (0, 0, -15/94): s_2 climbs at 1561/14100
+        [0.0007, -0.1107]
+        >>> float(path.gradients[1][2])  # coordinate 3 is on the support
+        0.0
         """
         slopes = np.zeros_like(self.duals)
         slopes[:-1] = -np.diff(self.duals, axis=0) / np.diff(self.times)[:, None]
+        slopes += 0.0  # the exact zeros as +0.0, not -0.0
         slopes.flags.writeable = False
         return slopes
 
     @property
     def n_jumps(self):
-        """Number of jumps :math:`p` (``len(times) - 1``)."""
+        """Number of jumps :math:`p` (``len(times) - 1``).
+
+        Returns
+        -------
+        int
+            The number of saddles after :math:`\beta_0=0`.
+
+        Examples
+        --------
+        >>> import dlnlib
+        >>> dlnlib.saddle_to_saddle(dlnlib.three_coordinate_example()).n_jumps
+        4
+        """
         return len(self.times) - 1
 
     @property
     def support(self):
-        r"""Boolean array, shape (p+1, d): :math:`\beta_{k,i}\ne0` (exact, see ``saddles``)."""
+        r"""Which coordinates each saddle uses: :math:`\beta_{k,i}\ne0` (exact, see ``saddles``).
+
+        Returns
+        -------
+        ndarray of bool, shape (p+1, d)
+            Row :math:`k` marks the support of :math:`\beta_k`.
+
+        Examples
+        --------
+        >>> import dlnlib
+        >>> dlnlib.saddle_to_saddle(dlnlib.three_coordinate_example()).support[2].tolist()
+        [False, True, False]
+        """
         return self.saddles != 0
 
     @property
     def signs(self):
-        r"""Array of -1, 0, +1, shape (p+1, d): :math:`\operatorname{sign}\beta_{k,i}`."""
+        r"""The signs :math:`\operatorname{sign}\beta_{k,i}` of the saddles.
+
+        Returns
+        -------
+        ndarray, shape (p+1, d)
+            Entries -1., 0. or +1.
+
+        Examples
+        --------
+        >>> import dlnlib
+        >>> signs = dlnlib.saddle_to_saddle(dlnlib.three_coordinate_example()).signs
+        >>> signs[1].tolist(), signs[3].tolist()  # coordinate 3 comes back with the other sign
+        ([0.0, 0.0, -1.0], [0.0, 1.0, 1.0])
+        """
         return np.sign(self.saddles)
 
     def _plateau(self, t):
         """Validated times and the index k of the plateau [t_k, t_{k+1}) holding each."""
-        t = check_times(t, "t")
+        t = check_times(t, "t", increasing=False)
         if not self.success and np.any(t > self.times[-1]):
             raise ValueError(
                 f"t must be at most {self.times[-1]!r}, the last jump computed: the path stopped early "
@@ -174,11 +226,19 @@ class SaddlePath:
         Parameters
         ----------
         t : float or array_like, shape (m,)
-            Non-negative times; a 1-D array must be strictly increasing.
+            Non-negative times, in any order.
 
         Returns
         -------
         ndarray, shape (d,) or (m, d)
+            The saddle in force at each time.
+
+        Examples
+        --------
+        >>> import dlnlib
+        >>> path = dlnlib.saddle_to_saddle(dlnlib.three_coordinate_example())
+        >>> path.beta_at([5.0, 3.0]).round(4).tolist()  # the first saddle from t_1 = 4, zero before
+        [[0.0, 0.0, -0.1596], [0.0, 0.0, 0.0]]
         """
         _, k = self._plateau(t)
         return self.saddles[k]
@@ -189,11 +249,19 @@ class SaddlePath:
         Parameters
         ----------
         t : float or array_like, shape (m,)
-            Non-negative times; a 1-D array must be strictly increasing.
+            Non-negative times, in any order.
 
         Returns
         -------
         ndarray, shape (d,) or (m, d)
+            The dual at each time; entries on the boundary set are exactly :math:`\pm1`.
+
+        Examples
+        --------
+        >>> import dlnlib
+        >>> path = dlnlib.saddle_to_saddle(dlnlib.three_coordinate_example())
+        >>> path.dual_at(4.0).round(4).tolist()  # s(t_1) = 4 X^T y / n: coordinate 3 at -1, s_2 = 38/75
+        [0.1333, 0.5067, -1.0]
         """
         t, k = self._plateau(t)
         return self.duals[k] - (t - self.times[k])[..., None] * self.gradients[k]
@@ -208,11 +276,19 @@ class SaddlePath:
         Parameters
         ----------
         t : float or array_like, shape (m,)
-            Non-negative times; a 1-D array must be strictly increasing.
+            Non-negative times, in any order.
 
         Returns
         -------
         ndarray, shape (d,) or (m, d)
+            :math:`\bar\beta_t` at each time.
+
+        Examples
+        --------
+        >>> import dlnlib
+        >>> path = dlnlib.saddle_to_saddle(dlnlib.three_coordinate_example())
+        >>> path.time_average(6.0).round(4).tolist()  # (6 - 4) / 6 of the first saddle
+        [0.0, 0.0, -0.0532]
         """
         t, k = self._plateau(t)
         # integral of the piecewise-constant path up to each knot t_k
@@ -558,7 +634,8 @@ class _Recorder:
             if self._stale and self._stale[-1][4] == screen.checkpoint:
                 self._stale[-1][1] = self.p + 1
             else:
-                self._stale.append([self.p, self.p + 1, screen.nu_base.copy(), screen.outside.copy(), screen.checkpoint])
+                base = [screen.nu_base.copy(), screen.outside.copy(), screen.checkpoint]
+                self._stale.append([self.p, self.p + 1, *base])
         self.p += 1
 
     def arrays(self, XT):
@@ -573,24 +650,10 @@ class _Recorder:
         entered = support[1:] & ~support[:-1]
         left = support[:-1] & ~support[1:]
         return {
-            "times": _readonly_view(self._times[:p]),
-            "saddles": _readonly_view(self._saddles[:p]),
-            "duals": _readonly_view(self._duals[:p]),
-            "losses": _readonly_view(self._losses[:p]),
-            "entered": tuple(_readonly_int(np.flatnonzero(row)) for row in entered),
-            "left": tuple(_readonly_int(np.flatnonzero(row)) for row in left),
+            "times": readonly_view(self._times[:p]),
+            "saddles": readonly_view(self._saddles[:p]),
+            "duals": readonly_view(self._duals[:p]),
+            "losses": readonly_view(self._losses[:p]),
+            "entered": tuple(readonly_int(np.flatnonzero(row)) for row in entered),
+            "left": tuple(readonly_int(np.flatnonzero(row)) for row in left),
         }
-
-
-def _readonly_view(rows):
-    """``rows`` (a prefix of a buffer) as a read-only array, copied only if much is wasted."""
-    if 2 * len(rows) < len(rows.base if rows.base is not None else rows):
-        rows = rows.copy()
-    rows.flags.writeable = False
-    return rows
-
-
-def _readonly_int(idx):
-    idx = np.array(idx, dtype=int)
-    idx.setflags(write=False)
-    return idx

@@ -317,7 +317,9 @@ def test_nearly_collinear_columns_are_named_as_such():
     assert "duplicat" not in str(caught.value).split("The data")[0]
 
 
-@pytest.mark.parametrize("x_scale, y_scale", [(1e-150, 1e-100), (1e150, 1.0), (1.0, 1e150), (1e100, 1e-120), (1e-20, 1e30)])
+@pytest.mark.parametrize(
+    "x_scale, y_scale", [(1e-150, 1e-100), (1e150, 1.0), (1.0, 1e150), (1e100, 1e-120), (1e-20, 1e30)]
+)
 def test_scaling_the_data_rescales_the_path_exactly(three_coordinates, x_scale, y_scale):
     # L(beta) for (a X, b y) at beta b / a is b^2 L: the penalties scale by a b, the coefficients
     # by b / a. Computed on power-of-two-rescaled data, the knots agree to round-off.
