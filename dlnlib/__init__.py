@@ -12,7 +12,7 @@ first use of ``dlnlib.plotting``, and :mod:`dlnlib.widgets` (ipywidgets) only by
 
 import importlib
 
-from .convergence import ConvergenceErrors, convergence_errors
+from .convergence import ConvergenceErrors, convergence_errors, jump_path_distances
 from .errors import (
     ConvergenceWarning,
     DivergenceWarning,
@@ -38,11 +38,20 @@ from .network import (
     w_from_uv,
 )
 from .problem import Problem, orthogonal_design, sparse_regression, three_coordinate_example
-from .saddles import SaddlePath, saddle_to_saddle
+from .saddles import (
+    ArcLengthPath,
+    JumpOrbit,
+    SaddlePath,
+    arc_length_view,
+    jump_orbit,
+    limit_arc_length_view,
+    saddle_to_saddle,
+)
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "ArcLengthPath",
     "ConvergenceErrors",
     "ConvergenceWarning",
     "CriticalPoints",
@@ -53,10 +62,12 @@ __all__ = [
     "GeneralPositionError",
     "GeneralPositionWarning",
     "ImplicitBiasSolution",
+    "JumpOrbit",
     "LassoPath",
     "PrecisionWarning",
     "Problem",
     "SaddlePath",
+    "arc_length_view",
     "beta_from_dual",
     "beta_from_uv",
     "beta_from_w",
@@ -72,7 +83,10 @@ __all__ = [
     "implicit_bias_path",
     "implicit_bias_solution",
     "initialization",
+    "jump_orbit",
+    "jump_path_distances",
     "lasso_path",
+    "limit_arc_length_view",
     "min_l1_solution",
     "min_l2_solution",
     "mirror_map",

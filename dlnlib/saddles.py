@@ -657,3 +657,436 @@ class _Recorder:
             "entered": tuple(readonly_int(np.flatnonzero(row)) for row in entered),
             "left": tuple(readonly_int(np.flatnonzero(row)) for row in left),
         }
+
+
+# ----------------------------------------------------------------------------------------------
+# Inside a jump: the heteroclinic orbits and the arc-length view
+# ----------------------------------------------------------------------------------------------
+#
+# On the accelerated clock a jump of the flow lasts O(1/log(1/alpha)). In the fast time
+# tau = 2 log(1/alpha) (t - t_k), the closed form beta = alpha^2 sinh(2 log(1/alpha) S) gives
+# d beta / d tau = -sqrt(beta^2 + alpha^4) grad L(beta), whose alpha -> 0 limit is the fast dynamics
+# beta' = -|beta| grad L(beta). Jump k of Algorithm 1 is its orbit from the saddle beta_{k-1}, nudged
+# along the coordinate that enters, to the saddle beta_k. This section computes those orbits and the
+# arc-length reparametrisation of a trajectory, in which jumps take a length of order one.
+# Its imports are kept here so that the section stands on its own.
+
+from scipy.integrate import solve_ivp  # noqa: E402
+from scipy.optimize import nnls  # noqa: E402
+
+from . import _checks  # noqa: E402
+
+__all__ += ["ArcLengthPath", "JumpOrbit", "arc_length_view", "jump_orbit", "limit_arc_length_view"]
+
+#: The orbit of a jump starts at :math:`\beta_{k-1}+\varepsilon v`, with :math:`v` the unstable
+#: direction of the fast dynamics at :math:`\beta_{k-1}` and :math:`\varepsilon` = ``ORBIT_NUDGE``
+#: times the jump's scale (see :func:`jump_orbit`). Starting on the unstable direction makes the
+#: computed path miss the exact orbit by :math:`O(\varepsilon^2)`; the first :math:`\varepsilon` of it
+#: is a straight segment from :math:`\beta_{k-1}`.
+ORBIT_NUDGE = 1e-12
+
+#: The orbit is integrated until it is within ``ORBIT_TOL`` times the jump's scale (max norm) of
+#: its limit, the sign-constrained minimiser of :math:`L` on its face.
+ORBIT_TOL = 1e-10
+
+#: Relative and absolute tolerances of the orbit's ODE solver, on :math:`\log\lvert\beta_i\rvert`
+#: (so both bound relative errors in :math:`\beta`).
+ORBIT_RTOL = 1e-10
+ORBIT_ATOL = 1e-12
+
+#: Budget of fast time, in units of :math:`1/\lvert\nabla_jL(\beta_{k-1})\rvert` (the escape rate):
+#: an orbit not within ``ORBIT_TOL`` of its limit by then is returned with ``success=False``.
+ORBIT_MAX_TIME = 1e7
+
+#: Samples per solver step in :class:`JumpOrbit` and :func:`arc_length_view` (the solver's steps,
+#: and this many minus one points evenly spaced between them, from its dense output).
+SAMPLES_PER_STEP = 4
+
+
+@dataclass(frozen=True, eq=False)
+class JumpOrbit:
+    r"""The heteroclinic orbit of one jump, computed by :func:`jump_orbit`.
+
+    It solves the fast dynamics :math:`\beta'=-\lvert\beta\rvert\odot\nabla L(\beta)` (fast time
+    :math:`\tau`) from :math:`\beta_{k-1}` to :math:`\beta_k`. With :math:`m` samples and :math:`d` features:
+
+    Attributes
+    ----------
+    jump : int
+        The jump :math:`k` (from 1, as in ``SaddlePath.times[k]``).
+    tau : ndarray, shape (m,)
+        Fast time from the nudged start (:math:`\tau=0`); increasing.
+    beta : ndarray, shape (m, d)
+        The orbit. Off ``face`` the entries are exactly zero; on it they have the signs ``signs``.
+    length : ndarray, shape (m,)
+        Euclidean arc length from ``start`` to each sample (along the polyline through the samples).
+    start : ndarray, shape (d,)
+        :math:`\beta_{k-1}`, where the orbit starts (as :math:`\tau\to-\infty`).
+    limit : ndarray, shape (d,)
+        The sign-constrained minimiser of :math:`L` on the face, where the orbit ends (as
+        :math:`\tau\to\infty`), computed by ``scipy.optimize.nnls`` independently of Algorithm 1.
+    face : ndarray of int, shape (q,)
+        The coordinates that may be non-zero: the support of :math:`\beta_{k-1}` and the entering ones.
+    signs : ndarray, shape (q,)
+        Their signs (:math:`\pm1`), which the orbit keeps.
+    success : bool
+        True if the orbit came within ``ORBIT_TOL`` (times the jump's scale) of ``limit``.
+    message : str
+    nfev : int
+        Right-hand-side evaluations of the ODE solver.
+    """
+
+    jump: int
+    tau: np.ndarray
+    beta: np.ndarray
+    length: np.ndarray
+    start: np.ndarray
+    limit: np.ndarray
+    face: np.ndarray
+    signs: np.ndarray
+    success: bool
+    message: str
+    nfev: int
+
+
+def jump_orbit(problem, path, k, *, nudge=ORBIT_NUDGE, tol=ORBIT_TOL, rtol=ORBIT_RTOL, atol=ORBIT_ATOL):
+    r"""The heteroclinic orbit of jump :math:`k`: the fast dynamics from :math:`\beta_{k-1}` to :math:`\beta_k`.
+
+    Inside a jump the clock stops, and :math:`\beta` follows, in the fast time
+    :math:`\tau=2\log(1/\alpha)\,(\tilde t-t_k)`, the limit :math:`\alpha\to0` of the network's flow,
+
+    .. math:: \frac{d\beta}{d\tau}=-\lvert\beta\rvert\odot\nabla L(\beta).
+
+    It keeps signs and zeros. Started from the saddle :math:`\beta_{k-1}` nudged along the
+    coordinates :math:`J` that enter at :math:`t_k` (with the signs :math:`\sigma_J=s_{k,J}`), it stays
+    on the face :math:`\{\sigma_i\beta_i>0,\ i\in F\}`, :math:`F=\operatorname{supp}\beta_{k-1}\cup J`, and
+    the relative entropy to the face's sign-constrained minimiser :math:`\beta^\star` decreases, so it
+    converges to :math:`\beta^\star`, which is :math:`\beta_k`. The ODE is solved in the variables
+    :math:`x_i=\log\lvert\beta_i\rvert`, :math:`x_i'=-\sigma_i\nabla_iL(\beta)`, by LSODA with the analytic
+    Jacobian, from :math:`\beta_{k-1}+\varepsilon v`, where :math:`v` is the eigenvector of the linearised
+    dynamics at :math:`\beta_{k-1}` with eigenvalue :math:`\mu=\lvert\nabla_JL(\beta_{k-1})\rvert` (exact when one
+    coordinate enters; for ties, :math:`\mu` is the largest rate) and :math:`\varepsilon` is ``nudge`` times the
+    jump's scale :math:`\max(\lVert\beta_{k-1}\rVert_\infty,\max_{j\in J}\lvert\nabla_jL(\beta_{k-1})\rvert/H_{jj})`,
+    :math:`H=X^\top X/n`.
+
+    Parameters
+    ----------
+    problem : Problem
+    path : SaddlePath
+        The result of :func:`saddle_to_saddle` on ``problem``.
+    k : int
+        The jump, from 1 to ``path.n_jumps``.
+    nudge : float, default ``ORBIT_NUDGE``
+        Relative size of the start's offset from :math:`\beta_{k-1}`, in ``(0, 1e-3)``.
+    tol : float, default ``ORBIT_TOL``
+        Stop once within ``tol`` times the jump's scale of the limit (max norm).
+    rtol, atol : float
+        Tolerances of the ODE solver on :math:`\log\lvert\beta_i\rvert`.
+
+    Returns
+    -------
+    JumpOrbit
+        ``tau`` (m,), ``beta`` (m, d), ``length`` (m,), ``start``, ``limit`` (d,), ``face``, ``signs``.
+
+    Raises
+    ------
+    ValueError
+        If ``problem`` or ``path`` is not of the right type or size, ``k`` is out of range, a
+        tolerance is out of range, or no coordinate enters at jump ``k`` (general position fails).
+
+    References
+    ----------
+    Pesme & Flammarion, *Saddle-to-Saddle Dynamics in Diagonal Linear Networks*, NeurIPS 2023.
+
+    Examples
+    --------
+    >>> import dlnlib
+    >>> problem = dlnlib.three_coordinate_example()
+    >>> path = dlnlib.saddle_to_saddle(problem)
+    >>> orbit = dlnlib.jump_orbit(problem, path, 2)  # coordinate 2 enters, coordinate 3 leaves
+    >>> (orbit.beta[-1].round(6) + 0.0).tolist()      # the second saddle (0, 19/2, 0)
+    [0.0, 9.5, 0.0]
+    >>> bool(orbit.beta[:, 2].max() < 0)              # beta_3 decays to zero but never reaches it
+    True
+    """
+    check_problem(problem)
+    _check_saddle_path(path, problem)
+    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 1 <= k <= path.n_jumps:
+        raise ValueError(f"k must be an integer jump number from 1 to path.n_jumps = {path.n_jumps}; got {k!r}")
+    k = int(k)
+    nudge = _checks.check_positive(nudge, "nudge", upper=1e-3)
+    tol = _checks.check_positive(tol, "tol", upper=1.0)
+    rtol = _checks.check_positive(rtol, "rtol", upper=1.0)
+    atol = _checks.check_positive(atol, "atol")
+
+    X, y, n = problem.X, problem.y, problem.n_samples
+    start = np.array(path.saddles[k - 1])
+    entering = np.array(path.entered[k - 1])
+    if entering.size == 0:
+        raise ValueError(
+            f"no coordinate enters at jump k={k} (only {path.left[k - 1].tolist()} leave): general position "
+            "fails, and the jump has no heteroclinic orbit from beta_{k-1}"
+        )
+    support = np.flatnonzero(start)
+    face = np.union1d(support, entering)
+    signs = np.sign(np.where(start[face] != 0, start[face], path.saddles[k][face]))
+    on_support, entering_in_face = np.isin(face, support), np.isin(face, entering)
+
+    XF = X[:, face]
+    H = XF.T @ XF / n
+    c = XF.T @ y / n
+    g0 = H @ start[face] - c  # the gradient at beta_{k-1}, on the face
+    rates = -signs[entering_in_face] * g0[entering_in_face]  # escape rates |grad_j L| > 0
+    if not np.all(rates > 0):
+        raise ValueError(f"jump k={k}: an entering coordinate does not point downhill; general position fails")
+    scale = max(np.abs(start).max(), np.max(rates / np.diag(H)[entering_in_face]))
+
+    # --- the start: beta_{k-1} plus a nudge along the unstable eigenvector of the linearisation ---
+    # At beta_{k-1}, delta_J' = mu delta_J on the entering coordinates and
+    # delta_P' = -D (H_PP delta_P + H_PJ delta_J) on the support, D = diag|beta_P|.
+    mu = rates.max()
+    direction = np.zeros(face.size)
+    direction[entering_in_face] = signs[entering_in_face]
+    if on_support.any():
+        D = np.abs(start[face][on_support])
+        lhs = mu * np.eye(D.size) + D[:, None] * H[np.ix_(on_support, on_support)]
+        rhs = -D * (H[np.ix_(on_support, entering_in_face)] @ signs[entering_in_face])
+        direction[on_support] = np.linalg.solve(lhs, rhs)
+    beta0 = start[face] + nudge * scale * direction
+    if np.any(np.sign(beta0) != signs):  # a support coordinate too small for the eigenvector step
+        beta0 = start[face] + nudge * scale * np.where(entering_in_face, signs, 0.0)
+
+    # --- its limit: least squares on the face with the signs imposed, by scipy's NNLS ---
+    z, _ = nnls(XF * signs, y)
+    limit = np.zeros_like(start)
+    limit[face] = signs * z
+
+    # --- the fast dynamics in x = log|beta|: x' = -sigma * grad L(sigma e^x) ---
+    def rhs(_, x):
+        return -signs * (H @ (signs * np.exp(x)) - c)
+
+    def jac(_, x):
+        return -(signs[:, None] * H) * (signs * np.exp(x))[None, :]
+
+    def arrived(_, x):
+        return np.max(np.abs(signs * np.exp(x) - limit[face])) - tol * scale
+
+    arrived.terminal, arrived.direction = True, -1
+    solution = solve_ivp(
+        rhs, (0.0, ORBIT_MAX_TIME / mu), np.log(np.abs(beta0)), method="LSODA", jac=jac,
+        rtol=rtol, atol=atol, events=arrived, dense_output=True,
+    )
+    success = solution.status == 1
+    message = (
+        f"reached the sign-constrained minimiser of the face within {tol:g} x {scale:.3g}"
+        if success
+        else f"did not come within {tol:g} x {scale:.3g} of the face's minimiser by tau = {solution.t[-1]:.3g} "
+        f"({solution.message}): the approach is slower than exponential, as when a coordinate that leaves "
+        "has zero gradient at the limit and decays only like 1/tau"
+    )
+    tau = _refine(solution.t, SAMPLES_PER_STEP)
+    beta = np.zeros((tau.size, start.size))
+    beta[:, face] = signs * np.exp(solution.sol(tau).T)
+    steps = np.linalg.norm(np.diff(np.vstack([start, beta]), axis=0), axis=1)
+    return JumpOrbit(
+        jump=k,
+        tau=_checks.readonly(tau),
+        beta=_checks.readonly(beta),
+        length=_checks.readonly(np.cumsum(steps)),
+        start=_checks.readonly(start),
+        limit=_checks.readonly(limit),
+        face=_checks.readonly_int(face),
+        signs=_checks.readonly(signs),
+        success=bool(success),
+        message=message,
+        nfev=int(solution.nfev),
+    )
+
+
+@dataclass(frozen=True, eq=False)
+class ArcLengthPath:
+    r"""A trajectory reparametrised by arc length, from :func:`arc_length_view` or :func:`limit_arc_length_view`.
+
+    The arc length of :math:`\tilde t\mapsto(\tilde t,\tilde\beta_{\tilde t})` is
+    :math:`r(\tilde t)=\tilde t+\int_0^{\tilde t}\lVert d\tilde\beta/d\tau\rVert_2\,d\tau`; its inverse gives
+    :math:`\hat t(r)` and :math:`\hat\beta(r)=\tilde\beta_{\hat t(r)}`, both 1-Lipschitz
+    (:math:`\lvert d\hat t/dr\rvert+\lVert d\hat\beta/dr\rVert_2=1`). On a plateau :math:`\hat t` grows at unit
+    speed and :math:`\hat\beta` stands still; in a jump of the limit the clock stops and :math:`\hat\beta`
+    moves at unit speed. With :math:`m` samples and :math:`d` features:
+
+    Attributes
+    ----------
+    r : ndarray, shape (m,)
+        Arc length, non-decreasing from 0.
+    t : ndarray, shape (m,)
+        :math:`\hat t(r)`, accelerated time.
+    beta : ndarray, shape (m, d)
+        :math:`\hat\beta(r)`.
+    """
+
+    r: np.ndarray
+    t: np.ndarray
+    beta: np.ndarray
+
+    @property
+    def total(self):
+        """The total arc length ``r[-1]``."""
+        return float(self.r[-1])
+
+    def t_at(self, r):
+        r""":math:`\hat t(r)` at arc lengths in ``[0, total]`` (linear between samples); shape of ``r``."""
+        return _interpolate(self._check_r(r), self.r, self.t)
+
+    def beta_at(self, r):
+        r""":math:`\hat\beta(r)` at arc lengths in ``[0, total]`` (linear between samples); shape (d,) or (k, d)."""
+        return _interpolate(self._check_r(r), self.r, self.beta)
+
+    def _check_r(self, r):
+        r = _checks.as_finite_array(r, "r")
+        if r.ndim > 1 or np.any(r < 0) or np.any(r > self.r[-1]):
+            raise ValueError(f"r must be a scalar or a 1-D array of arc lengths in [0, {self.total!r}]")
+        return r
+
+
+def arc_length_view(trajectory, *, samples_per_step=SAMPLES_PER_STEP):
+    r"""Reparametrise a trajectory by the arc length of its graph :math:`(\tilde t,\tilde\beta_{\tilde t})`.
+
+    .. math:: r(\tilde t)=\tilde t+\int_0^{\tilde t}\Big\lVert\frac{d\tilde\beta}{d\tau}\Big\rVert_2\,d\tau,
+              \qquad \hat t=r^{-1},\quad \hat\beta=\tilde\beta\circ\hat t .
+
+    The integral is the length of the polyline through the trajectory sampled at its own time
+    points and ``samples_per_step - 1`` more between consecutive ones (from ``beta_at`` when the
+    trajectory has it), which converges to the arc length as the samples get denser.
+
+    Parameters
+    ----------
+    trajectory : result of :func:`dlnlib.gradient_flow` or :func:`dlnlib.gradient_descent`
+        Anything with ``t`` (m,) and ``beta`` (m, d); its clock is the clock of ``t``.
+    samples_per_step : int, default ``SAMPLES_PER_STEP``
+
+    Returns
+    -------
+    ArcLengthPath
+
+    Examples
+    --------
+    >>> import dlnlib
+    >>> problem = dlnlib.three_coordinate_example()
+    >>> view = dlnlib.arc_length_view(dlnlib.gradient_flow(problem, 1e-30, 25.0))
+    >>> bool(view.t_at(view.total / 2) < 20.0 < view.t[-1])  # half the length is used before the last jump
+    True
+    """
+    if not (hasattr(trajectory, "t") and hasattr(trajectory, "beta")):
+        raise ValueError(
+            f"trajectory must be a result of gradient_flow or gradient_descent (with fields t and beta); "
+            f"got {type(trajectory).__name__}"
+        )
+    samples_per_step = _checks.check_positive_int(samples_per_step, "samples_per_step")
+    t = np.asarray(trajectory.t, dtype=float)
+    if hasattr(trajectory, "beta_at") and samples_per_step > 1:
+        t = _refine(t, samples_per_step)
+        beta = trajectory.beta_at(t)
+    else:
+        beta = np.asarray(trajectory.beta, dtype=float)
+    if not np.all(np.isfinite(beta)):
+        raise ValueError("trajectory must be finite: its beta has NaN or inf (did the solver fail?)")
+    steps = np.linalg.norm(np.diff(beta, axis=0), axis=1)
+    r = t + np.concatenate([[0.0], np.cumsum(steps)])
+    return ArcLengthPath(r=_checks.readonly(r - r[0]), t=_checks.readonly(t), beta=_checks.readonly(beta))
+
+
+def limit_arc_length_view(path, orbits, *, t_max):
+    r"""The limit :math:`\alpha\to0` in the arc-length view: plateaus of Algorithm 1 joined by the jumps' orbits.
+
+    On plateau :math:`k` the clock runs from :math:`t_k` to :math:`t_{k+1}` (to ``t_max`` on the last one)
+    while :math:`\hat\beta=\beta_k`; in jump :math:`k` the clock stands at :math:`t_k` while :math:`\hat\beta`
+    runs along the heteroclinic orbit from :math:`\beta_{k-1}` to :math:`\beta_k` at unit speed.
+
+    Parameters
+    ----------
+    path : SaddlePath
+    orbits : sequence of JumpOrbit
+        The orbits of jumps ``1, ..., path.n_jumps``, in order (from :func:`jump_orbit`).
+    t_max : float
+        End of the last plateau, at least ``path.times[-1]``.
+
+    Returns
+    -------
+    ArcLengthPath
+
+    Examples
+    --------
+    >>> import dlnlib
+    >>> problem = dlnlib.three_coordinate_example()
+    >>> path = dlnlib.saddle_to_saddle(problem)
+    >>> orbits = [dlnlib.jump_orbit(problem, path, k) for k in range(1, path.n_jumps + 1)]
+    >>> limit = dlnlib.limit_arc_length_view(path, orbits, t_max=25.0)
+    >>> [round(float(orbit.length[-1]), 2) for orbit in orbits]  # each at least the distance between its saddles
+    [0.16, 9.5, 6.55, 2.02]
+    >>> round(limit.total - 25.0, 2)  # beyond the 25 units of time: the length of the four jumps
+    18.23
+    """
+    _check_saddle_path(path)
+    orbits = list(orbits)
+    if len(orbits) != path.n_jumps or any(
+        not isinstance(orbit, JumpOrbit) or orbit.jump != k for k, orbit in enumerate(orbits, start=1)
+    ):
+        raise ValueError(
+            f"orbits must be the {path.n_jumps} JumpOrbit results of jump_orbit(problem, path, k) for "
+            f"k = 1, ..., {path.n_jumps}, in order"
+        )
+    t_max = _checks.check_positive(t_max, "t_max")
+    if not t_max >= path.times[-1]:
+        raise ValueError(f"t_max must be at least the last jump time {path.times[-1]!r}; got {t_max!r}")
+    ends = np.append(path.times[1:], t_max)
+    r_parts, t_parts, beta_parts, r_end = [], [], [], 0.0
+    for k, (t_k, end) in enumerate(zip(path.times, ends)):
+        # plateau k: the clock runs, beta stands at beta_k
+        r_parts.append([r_end, r_end + end - t_k])
+        t_parts.append([t_k, end])
+        beta_parts.append(path.saddles[[k, k]])
+        r_end += end - t_k
+        if k < path.n_jumps:
+            # jump k + 1: the clock stands, beta runs along the orbit, then onto beta_{k+1} exactly
+            orbit = orbits[k]
+            points = np.vstack([orbit.beta, path.saddles[k + 1]])
+            lengths = np.append(orbit.length, orbit.length[-1] + np.linalg.norm(points[-1] - points[-2]))
+            r_parts.append(r_end + lengths)
+            t_parts.append(np.full(lengths.size, end))
+            beta_parts.append(points)
+            r_end += lengths[-1]
+    return ArcLengthPath(
+        r=_checks.readonly(np.concatenate(r_parts)),
+        t=_checks.readonly(np.concatenate(t_parts)),
+        beta=_checks.readonly(np.vstack(beta_parts)),
+    )
+
+
+def _check_saddle_path(path, problem=None):
+    if not isinstance(path, SaddlePath):
+        raise ValueError(f"path must be the SaddlePath returned by saddle_to_saddle; got {type(path).__name__}")
+    if problem is not None and path.saddles.shape[1] != problem.n_features:
+        raise ValueError(
+            f"path must be computed on problem: it has {path.saddles.shape[1]} features, "
+            f"problem has {problem.n_features}"
+        )
+
+
+def _refine(t, per_step):
+    """``t`` with ``per_step - 1`` evenly spaced points added between consecutive entries."""
+    if per_step == 1 or t.size < 2:
+        return np.array(t, dtype=float)
+    fractions = np.arange(per_step) / per_step
+    inner = t[:-1, None] + np.diff(t)[:, None] * fractions[None, :]
+    return np.append(inner.ravel(), t[-1])
+
+
+def _interpolate(x, xp, fp):
+    """Piecewise-linear interpolation of the rows (or entries) ``fp`` at ``x``, with ``xp`` non-decreasing."""
+    j = np.clip(np.searchsorted(xp, x, side="right") - 1, 0, len(xp) - 2)
+    width = xp[j + 1] - xp[j]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        weight = np.where(width > 0, (x - xp[j]) / width, 0.0)
+    if fp.ndim == 2:
+        weight = weight[..., None]
+    return fp[j] + weight * (fp[j + 1] - fp[j])
