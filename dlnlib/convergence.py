@@ -59,6 +59,15 @@ class ConvergenceErrors:
         before the flow ends.
     jump_time_errors : ndarray, shape (p,)
         ``jump_times - times[1:]``: positive when the flow jumps late.
+
+    Examples
+    --------
+    >>> import dlnlib
+    >>> problem = dlnlib.three_coordinate_example()
+    >>> errors = dlnlib.convergence_errors(dlnlib.gradient_flow(problem, 1e-20, 25.0),
+    ...                                    dlnlib.saddle_to_saddle(problem))
+    >>> errors.jump_times.shape, bool(errors.jump_time_errors[0] < 0)  # the first jump comes early
+    ((4,), True)
     """
 
     alpha: float
@@ -95,6 +104,8 @@ def convergence_errors(flow, path):
     Returns
     -------
     ConvergenceErrors
+        The dual error (and its product with :math:`\log(1/\alpha)`), the plateau errors, the flow's jump
+        times and their errors.
 
     Raises
     ------
@@ -142,7 +153,10 @@ def jump_path_distances(flow, path, orbits):
     :func:`convergence_errors`), so that early or late jumps are compared whole; the orbit's path is its
     closure, from :math:`\beta_{k-1}` to its limit :math:`\beta_k`. The distance
 
-    .. math:: d_H(A,B)=\max\Big(\sup_{a\in A}\inf_{b\in B}\lVert a-b\rVert_2,\ \sup_{b\in B}\inf_{a\in A}\lVert a-b\rVert_2\Big)
+    .. math::
+
+        d_H(A,B)=\max\Big(\sup_{a\in A}\inf_{b\in B}\lVert a-b\rVert_2,\
+        \sup_{b\in B}\inf_{a\in A}\lVert a-b\rVert_2\Big)
 
     is taken between the two curves, each interpolated by a cubic spline through its samples (the
     flow's dense output at ``SAMPLES_PER_STEP`` points per solver step, the orbit's samples), from
@@ -155,12 +169,14 @@ def jump_path_distances(flow, path, orbits):
     flow : FlowPath
         As in :func:`convergence_errors`.
     path : SaddlePath
+        The result of :func:`dlnlib.saddle_to_saddle` on the same problem.
     orbits : sequence of JumpOrbit
         ``jump_orbit(problem, path, k)`` for ``k = 1, ..., path.n_jumps``, in order.
 
     Returns
     -------
     ndarray, shape (p,)
+        The distance for each jump; NaN for a jump the flow does not make.
 
     Raises
     ------

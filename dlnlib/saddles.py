@@ -734,6 +734,14 @@ class JumpOrbit:
     message : str
     nfev : int
         Right-hand-side evaluations of the ODE solver.
+
+    Examples
+    --------
+    >>> import dlnlib
+    >>> problem = dlnlib.three_coordinate_example()
+    >>> orbit = dlnlib.jump_orbit(problem, dlnlib.saddle_to_saddle(problem), 1)
+    >>> orbit.face.tolist(), orbit.signs.tolist()  # only beta_3 moves in the first jump, downwards
+    ([2], [-1.0])
     """
 
     jump: int
@@ -772,6 +780,7 @@ def jump_orbit(problem, path, k, *, nudge=ORBIT_NUDGE, tol=ORBIT_TOL, rtol=ORBIT
     Parameters
     ----------
     problem : Problem
+        The least-squares problem :math:`L(\beta)=\frac1{2n}\lVert X\beta-y\rVert^2`.
     path : SaddlePath
         The result of :func:`saddle_to_saddle` on ``problem``.
     k : int
@@ -862,19 +871,19 @@ def jump_orbit(problem, path, k, *, nudge=ORBIT_NUDGE, tol=ORBIT_TOL, rtol=ORBIT
     limit[face] = signs * z
 
     # --- the fast dynamics in x = log|beta|: x' = -sigma * grad L(sigma e^x) ---
-    def rhs(_, x):
+    def _rhs(_, x):
         return -signs * (H @ (signs * np.exp(x)) - c)
 
-    def jac(_, x):
+    def _jac(_, x):
         return -(signs[:, None] * H) * (signs * np.exp(x))[None, :]
 
-    def arrived(_, x):
+    def _arrived(_, x):
         return np.max(np.abs(signs * np.exp(x) - limit[face])) - tol * scale
 
-    arrived.terminal, arrived.direction = True, -1
+    _arrived.terminal, _arrived.direction = True, -1
     solution = solve_ivp(
-        rhs, (0.0, ORBIT_MAX_TIME / mu), np.log(np.abs(beta0)), method="LSODA", jac=jac,
-        rtol=rtol, atol=atol, events=arrived, dense_output=True,
+        _rhs, (0.0, ORBIT_MAX_TIME / mu), np.log(np.abs(beta0)), method="LSODA", jac=_jac,
+        rtol=rtol, atol=atol, events=_arrived, dense_output=True,
     )
     success = solution.status == 1
     message = (
@@ -922,6 +931,14 @@ class ArcLengthPath:
         :math:`\hat t(r)`, accelerated time.
     beta : ndarray, shape (m, d)
         :math:`\hat\beta(r)`.
+
+    Examples
+    --------
+    >>> import dlnlib
+    >>> problem = dlnlib.three_coordinate_example()
+    >>> view = dlnlib.arc_length_view(dlnlib.gradient_flow(problem, 1e-30, 25.0))
+    >>> view.r.shape == view.t.shape and view.beta.shape == (view.r.size, 3)
+    True
     """
 
     r: np.ndarray
@@ -930,15 +947,69 @@ class ArcLengthPath:
 
     @property
     def total(self):
-        """The total arc length ``r[-1]``."""
+        """The total arc length ``r[-1]``.
+
+        Returns
+        -------
+        float
+            The arc length at the last sample.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from dlnlib import ArcLengthPath
+        >>> ArcLengthPath(r=np.array([0.0, 1.0, 3.0]), t=np.array([0.0, 1.0, 1.0]),
+        ...               beta=np.array([[0.0], [0.0], [2.0]])).total
+        3.0
+        """
         return float(self.r[-1])
 
     def t_at(self, r):
-        r""":math:`\hat t(r)` at arc lengths in ``[0, total]`` (linear between samples); shape of ``r``."""
+        r"""The clock :math:`\hat t(r)`, linear between samples.
+
+        Parameters
+        ----------
+        r : float or array_like, shape (k,)
+            Arc lengths in ``[0, total]``.
+
+        Returns
+        -------
+        ndarray, shape of ``r``
+            The accelerated time at each arc length.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from dlnlib import ArcLengthPath
+        >>> view = ArcLengthPath(r=np.array([0.0, 1.0, 3.0]), t=np.array([0.0, 1.0, 1.0]),
+        ...                      beta=np.array([[0.0], [0.0], [2.0]]))
+        >>> view.t_at([0.5, 2.0]).tolist()  # the clock stops while beta moves
+        [0.5, 1.0]
+        """
         return _interpolate(self._check_r(r), self.r, self.t)
 
     def beta_at(self, r):
-        r""":math:`\hat\beta(r)` at arc lengths in ``[0, total]`` (linear between samples); shape (d,) or (k, d)."""
+        r"""The trajectory :math:`\hat\beta(r)`, linear between samples.
+
+        Parameters
+        ----------
+        r : float or array_like, shape (k,)
+            Arc lengths in ``[0, total]``.
+
+        Returns
+        -------
+        ndarray, shape (d,) or (k, d)
+            :math:`\hat\beta` at each arc length.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from dlnlib import ArcLengthPath
+        >>> view = ArcLengthPath(r=np.array([0.0, 1.0, 3.0]), t=np.array([0.0, 1.0, 1.0]),
+        ...                      beta=np.array([[0.0], [0.0], [2.0]]))
+        >>> view.beta_at([0.5, 2.0]).tolist()  # beta stands still while the clock runs
+        [[0.0], [1.0]]
+        """
         return _interpolate(self._check_r(r), self.r, self.beta)
 
     def _check_r(self, r):
@@ -963,10 +1034,17 @@ def arc_length_view(trajectory, *, samples_per_step=SAMPLES_PER_STEP):
     trajectory : result of :func:`dlnlib.gradient_flow` or :func:`dlnlib.gradient_descent`
         Anything with ``t`` (m,) and ``beta`` (m, d); its clock is the clock of ``t``.
     samples_per_step : int, default ``SAMPLES_PER_STEP``
+        Samples per step of the trajectory's time grid (used when it has dense output).
 
     Returns
     -------
     ArcLengthPath
+        ``r``, ``t`` and ``beta`` at the samples, and ``t_at`` / ``beta_at`` in between.
+
+    Raises
+    ------
+    ValueError
+        If ``trajectory`` has no ``t`` and ``beta``, holds NaN or inf, or ``samples_per_step < 1``.
 
     Examples
     --------
@@ -1005,6 +1083,7 @@ def limit_arc_length_view(path, orbits, *, t_max):
     Parameters
     ----------
     path : SaddlePath
+        The result of :func:`saddle_to_saddle`.
     orbits : sequence of JumpOrbit
         The orbits of jumps ``1, ..., path.n_jumps``, in order (from :func:`jump_orbit`).
     t_max : float
@@ -1013,6 +1092,13 @@ def limit_arc_length_view(path, orbits, *, t_max):
     Returns
     -------
     ArcLengthPath
+        The limit's clock :math:`\hat t(r)` and path :math:`\hat\beta(r)`.
+
+    Raises
+    ------
+    ValueError
+        If ``path`` is not a :class:`SaddlePath`, ``orbits`` are not its orbits in order, or ``t_max`` is
+        before the last jump.
 
     Examples
     --------

@@ -1,7 +1,5 @@
 """Inside a jump: heteroclinic orbits, the arc-length view, and the flow's path during each jump."""
 
-import dataclasses
-
 import numpy as np
 import pytest
 from scipy.integrate import solve_ivp
