@@ -337,8 +337,9 @@ def sign_constrained_minimum(factor, w, b, sigma, constrained, eligible, tol, *,
     objective on the current support :math:`P` held by ``factor`` and is feasible. The outer loop
     adds the eligible coordinate off the support along which the objective decreases fastest per unit of
     :math:`\sigma_jw_j`, that is the largest descent :math:`\sigma_j(b_j-(Gw)_j)` above ``tol[j]``;
-    the inner loop solves on the support and, if a constrained coordinate would change sign,
-    steps towards that solution until the first ones reach zero and drops them.
+    the inner loop solves on the support and, if a constrained coordinate would change sign (or
+    comes within round-off of zero: ``ROUNDOFF_FACTOR * eps * cond * max|w|``), steps towards that
+    solution until the first ones reach zero and drops them.
 
     With ``least_squares=True``, :math:`b=X^\top y/n` and the solves and descents are computed
     from the residual :math:`X_Pw_P-y` (refined, accurate to the conditioning of :math:`X_P`);
@@ -381,7 +382,10 @@ def sign_constrained_minimum(factor, w, b, sigma, constrained, eligible, tol, *,
                 raise Degenerate("the active-set solve did not terminate (it cycles).")
             support = factor.support
             target = unconstrained_minimum()
-            wrong = constrained[support] & (sigma[support] * target <= 0)
+            # a constrained coefficient within round-off of zero is zero (for instance the extra
+            # coordinates of a support when y lies in the span of fewer of its columns)
+            zero = ROUNDOFF_FACTOR * EPS * factor.peak_condition * np.max(np.abs(target))
+            wrong = constrained[support] & (sigma[support] * target <= zero)
             if not wrong.any():
                 w[support] = target
                 break

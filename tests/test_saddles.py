@@ -368,6 +368,21 @@ def test_success_means_a_critical_point_to_working_precision(degree):
     assert np.all(np.abs(problem.grad(path.saddles[-1])) <= 100 * roundoff)
 
 
+@pytest.mark.parametrize("seed", [61, 0, 1, 2, 3])
+def test_noiseless_data_end_on_the_exact_support(seed):
+    # With y in the span of a few columns, the last least-squares fit gives the other support
+    # coordinates a value that is zero in exact arithmetic and ~1e-17 in floating point: it must
+    # be an exact zero, and the coordinate listed as leaving (seed 61 kept two such entries).
+    problem = dlnlib.sparse_regression(10, 20, 3, noise=0.0, random_state=seed)
+    path = saddle_to_saddle(problem)
+    expected = min_l1_by_lp(problem)
+    assert path.success
+    np.testing.assert_array_equal(path.saddles[-1] != 0, np.abs(expected) > 1e-9)
+    np.testing.assert_allclose(path.saddles[-1], expected, atol=1e-9)
+    left_last = set(path.left[-1].tolist())
+    assert left_last == set(np.flatnonzero(path.saddles[-2])) - set(np.flatnonzero(path.saddles[-1]))
+
+
 def test_nearly_collinear_columns_are_named_as_such():
     rng = np.random.default_rng(0)
     X = rng.standard_normal((30, 5))
