@@ -40,6 +40,7 @@ from ._active_set import (
     sign_constrained_minimum,
     warn_if_ill_conditioned,
 )
+from ._blas import one_blas_thread
 from ._checks import check_positive, check_positive_int, check_times, readonly_int, readonly_view
 from .errors import GeneralPositionWarning
 from .problem import check_problem
@@ -386,8 +387,19 @@ def saddle_to_saddle(problem, *, max_iter=None, gradient_rtol=None):
         grad_tol = gradient_rtol * np.sqrt(np.einsum("ij,ij->i", XT, XT)) * np.linalg.norm(y) / n
     gradient_scale, beta_scale, loss_scale = output_scales(x_scale, y_scale, "jump times", "1 / (max|X| max|y|)")
     time_scale = 1.0 / gradient_scale
-    scales = time_scale, beta_scale, loss_scale
 
+    # Most products in the loop are small (the support's columns, the screened working set):
+    # with more than one BLAS thread they get slower, not faster (see dlnlib._blas).
+    with one_blas_thread():
+        record, result = _algorithm_1(XT, y, grad_tol, max_iter, (time_scale, beta_scale, loss_scale), y_scale)
+    # bringing the screened-out duals up to date is one large matrix product: BLAS threads help there
+    return SaddlePath(**record.arrays(XT), **result)
+
+
+def _algorithm_1(XT, y, grad_tol, max_iter, scales, y_scale):
+    """The loop of :func:`saddle_to_saddle` on the rescaled data: the recorder and the counters."""
+    d, n = XT.shape
+    time_scale = scales[0]
     factor = SupportFactor(XT, y)
     record = _Recorder(d, n, _ROWS_PER_DIMENSION * min(n, d) + 2, scales)
     screen = _Screen(XT)
@@ -498,20 +510,20 @@ def saddle_to_saddle(problem, *, max_iter=None, gradient_rtol=None):
                 f"({previous_loss * y_scale**2!r} -> {loss * y_scale**2!r}): general position fails or "
                 "round-off dominates; the path is stopped there"
             )
-            warnings.warn(message, GeneralPositionWarning, stacklevel=2)
+            warnings.warn(message, GeneralPositionWarning, stacklevel=3)
             break
         record.saddle(t, beta, s, loss, factor.support, screen)
 
-    warn_if_ill_conditioned(factor, stacklevel=2)
+    warn_if_ill_conditioned(factor, stacklevel=3)
     if stuck:
         note = (
             f"coordinates {sorted(stuck)} stayed on the boundary |s_i| = 1 with zero gradient off the "
             "support (duplicate or collinear columns?): general position fails and this path is one "
             "of several valid ones"
         )
-        warnings.warn(note, GeneralPositionWarning, stacklevel=2)
+        warnings.warn(note, GeneralPositionWarning, stacklevel=3)
         message = f"{message}; {note}"
-    return SaddlePath(**record.arrays(XT), n_iter=n_iter, n_solves=n_solves, success=success, message=message)
+    return record, {"n_iter": n_iter, "n_solves": n_solves, "success": success, "message": message}
 
 
 class _Screen:
@@ -642,8 +654,10 @@ class _Recorder:
         p, n = self.p, XT.shape[1]
         # screened-out duals: s_i = s_i(t_m) + X_i^T (nu - nu_m) / n, one matrix product per checkpoint
         for first, stop, nu_base, outside, _ in self._stale:
-            moves = (self._nus[first:stop] - nu_base) @ XT[outside].T / n
-            self._duals[first:stop, outside] += moves
+            moves = (self._nus[first:stop] - nu_base) @ XT.T  # no copy of X: XT.T is a view
+            moves[:, ~outside] = 0.0
+            moves /= n
+            self._duals[first:stop] += moves
         # supports are exact (off the support the saddles hold exact zeros), so the
         # coordinates that entered or left at each jump follow from consecutive rows
         support = self._saddles[:p] != 0

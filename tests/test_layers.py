@@ -19,6 +19,7 @@ PACKAGE = pathlib.Path(__file__).resolve().parents[1] / "dlnlib"
 LAYERS = {
     "errors": 0,
     "_checks": 0,
+    "_blas": 0,
     "_cholesky": 1,
     "_active_set": 1,
     "problem": 2,
