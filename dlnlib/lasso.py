@@ -44,9 +44,11 @@ from .problem import check_problem
 #: steps; roots that close to the current knot are the events just processed.
 TIE_RTOL = 1e-10
 
-#: The correlations at a knot follow from those at the previous one (one product with
-#: :math:`X^\top` per knot, as in LARS); every ``CORRELATION_REFRESH`` knots they are recomputed
-#: from the residual instead, so that rounding cannot accumulate along long paths.
+#: The correlations and the least-squares point :math:`\hat\beta_A` of a segment follow from the
+#: previous knot (one product with :math:`X^\top` per knot, as in LARS); every
+#: ``CORRELATION_REFRESH`` knots, and for the end point, they are recomputed from the data
+#: instead (least squares on the active columns and its residual), so that rounding cannot
+#: accumulate along long paths.
 CORRELATION_REFRESH = 20
 
 #: ``lasso_path`` stops after ``MAX_ITER_PER_DIMENSION * (n_samples + n_features)`` knots unless
@@ -246,6 +248,7 @@ def lasso_path(problem, *, max_iter=None):
     knots = []  # (lambda, A, beta_A) at each knot after the first, beta_A in the order of A
     zero_at_knot = (np.empty(0, dtype=int), np.empty(0))  # beta at the current knot, on A
     sigma = np.zeros(d)  # signs of the active coordinates (and of those with |c_j| = lam)
+    beta = np.zeros(d)  # the solution at the current knot
     # The first coordinates to enter are those of largest |c_j| = lambda_max (several if tied).
     entering = np.flatnonzero(np.abs(correlations) >= (1 - TIE_RTOL) * lam_max)
     sigma[entering] = np.sign(correlations[entering])
@@ -262,47 +265,47 @@ def lasso_path(problem, *, max_iter=None):
         A = factor.support.copy()
 
         # --- the segment: beta_A(l) = beta_hat - l w_A, c(l) = e + l a, for l below lam ---
+        # beta_A(l) = beta_A(lam) + (lam - l) w_A on the segment, so beta_hat = beta_A(lam) + lam w_A;
         # a costs the one product with X^T of the knot; e follows from continuity of c at lam
-        # (c(lam) = e + lam a on both sides), recomputed from the residual now and then so that
-        # rounding does not accumulate.
-        beta_hat, residual = factor.least_squares()
-        a = XT @ factor.times(w_A) / n
-        if step % CORRELATION_REFRESH:
-            e = correlations - lam * a
+        # (c(lam) = e + lam a on both sides). Now and then both are recomputed from the data.
+        refresh = step % CORRELATION_REFRESH == 0
+        if refresh:
+            beta_hat, residual = factor.least_squares()
         else:
-            e = XT @ residual / -n
+            beta_hat = beta[A] + lam * w_A
+        a = XT @ (factor.times(w_A) / n)
+        e = XT @ (residual / -n) if refresh else correlations - lam * a
         # Roots in (0, lam) of e_j + l a_j = +-l (j enters) and of beta_hat_j - l w_j = 0 (j leaves).
         # A correlation at round-off level is zero: its roots are at l = 0, the end of the path.
         # With min(n, d) active columns they span the column space: no column can enter (e = 0).
-        e[np.abs(e) <= tol] = 0.0
-        idle = np.flatnonzero(e == 0)  # an inactive one with |a_j| = 1 stays at |c_j| = lam
+        idle = np.abs(e) <= tol
+        e[idle] = 0.0
         e[A] = np.nan  # the active ones have no entering root
+        idle = np.flatnonzero(idle)  # an inactive one with |a_j| = 1 stays at |c_j| = lam
         if idle.size:
             stuck.update(idle[(np.abs(np.abs(a[idle]) - 1) <= TIE_RTOL) & ~np.isnan(e[idle])].tolist())
         # Each root comes with its round-off: tol_j / |+-1 - a_j| for an entering one, and for a
         # leaving one that of beta_hat (ROUNDOFF_FACTOR eps max|beta_hat|) divided by |w_j|.
         # Roots within it of the knot are the events just processed; roots within it of zero
-        # cannot be told from the end of the path.
+        # cannot be told from the end of the path. (An entering root is above its round-off as
+        # soon as it is positive: e_j / s_j > tol_j / |s_j| if and only if |e_j| > tol_j.)
+        upper = (1 - TIE_RTOL) * lam
         with np.errstate(divide="ignore", invalid="ignore"):
-            slopes = np.stack((1.0 - a, -1.0 - a))
-            enter_roots = e / slopes
-            enter_error = tol / np.abs(slopes)
+            enter_root, enter_error = _largest_entering_root(e, a, tol, upper)
             leave_root = beta_hat / w_A  # in factor order, like A
             leave_error = ROUNDOFF_FACTOR * EPS * np.max(np.abs(beta_hat), initial=0.0) / np.abs(w_A)
-        for root, error in ((enter_roots, enter_error), (leave_root, leave_error)):
-            root[~((root > error) & (root < (1 - TIE_RTOL) * lam - error))] = 0.0  # NaN and inf too
-        enter_root = np.maximum(enter_roots[0], enter_roots[1])
-        enter_error = np.where(enter_roots[0] >= enter_roots[1], enter_error[0], enter_error[1])
+        leave_root[~((leave_root > leave_error) & (leave_root < upper - leave_error))] = 0.0  # NaN and inf too
         if factor.k == factor.max_support:
             enter_root[:] = 0.0
 
         lam_next = max(float(enter_root.max()), float(leave_root.max(initial=0.0)))
-        beta_A = beta_hat - lam_next * w_A
         actives.append(A)
         if lam_next == 0.0:
+            beta_A = beta_hat if refresh else factor.least_squares()[0]  # the end point, from the data
             knots.append((0.0, A, beta_A))
             success, message, n_iter = True, "reached lambda = 0", step
             break
+        beta_A = beta_hat - lam_next * w_A
 
         # --- events at the next knot (ties: roots that cannot be told from it) ---
         tied = (1 - TIE_RTOL) * lam_next
@@ -310,6 +313,7 @@ def lasso_path(problem, *, max_iter=None):
         leaving = (leave_root > 0) & (leave_root + 2 * leave_error >= tied)
         crossing = A[leaving]
         beta_A[leaving] = 0.0  # exactly: they cross zero at this knot
+        beta[A] = beta_A
         zero_at_knot = (A, beta_A)
         correlations = e + lam_next * a
         correlations[A] = lam_next * sigma[A]
@@ -338,6 +342,23 @@ def lasso_path(problem, *, max_iter=None):
     actives = tuple(tuple(A_k.tolist()) for A_k in actives)
     return LassoPath(readonly(np.array(lambdas) * lam_scale), readonly(coefs * coef_scale), actives, n_iter,
                      success, message)
+
+
+def _largest_entering_root(e, a, tol, upper):
+    r"""For each :math:`j`, the largest root in :math:`(0,\text{upper})` of :math:`e_j+la_j=\pm l`, and its round-off.
+
+    The roots are :math:`l=e_j/s_j` with :math:`s_j=\pm1-a_j`, and their round-off is
+    :math:`\text{tol}_j/|s_j|`; a root within its round-off of ``upper`` is not kept. Returns 0
+    where no root qualifies (``e`` is NaN or zero there, or the roots are out of range).
+    """
+    roots, errors = [], []
+    for sign in (1.0, -1.0):
+        slope = sign - a
+        root = e / slope
+        errors.append(tol / np.abs(slope))
+        roots.append(np.where((root > 0) & (root < upper - errors[-1]), root, 0.0))  # 0 for NaN too
+    first = roots[0] >= roots[1]
+    return np.where(first, roots[0], roots[1]), np.where(first, errors[0], errors[1])
 
 
 def _direction(factor, sigma, entering, crossing, knot):
