@@ -215,10 +215,25 @@ class SupportFactor:
         self._z = np.empty(capacity)
         self._R = np.empty((0, 0))
         self.k = 0
-        #: The largest condition number of :math:`R` (LAPACK's 1-norm estimate, within a factor
-        #: :math:`k` of :math:`\operatorname{cond}_2(X_P)`) met so far; the solvers compare it with
-        #: :data:`ILL_CONDITIONED`.
-        self.peak_condition = 1.0
+        self._condition = 1.0  # of the current R, or None until asked for (see peak_condition)
+        self._peak_removed = 1.0  # the largest condition of R just before a column was removed
+
+    @property
+    def peak_condition(self):
+        r"""The largest condition number of :math:`R` met so far.
+
+        LAPACK's 1-norm estimate, within a factor :math:`k` of :math:`\operatorname{cond}_2(X_P)`;
+        the solvers compare it with :data:`ILL_CONDITIONED`. Adding a column never lowers
+        :math:`\operatorname{cond}_2(X_P)` (the singular values interlace), so the largest value
+        is met just before a removal or now: it is estimated there only, in :math:`O(k^2)`, and
+        not at every addition.
+        """
+        if self._condition is None and self.k == 0:
+            self._condition = 1.0
+        if self._condition is None:
+            rcond = dtrcon(self._R.T, "1", "L", "N")[0]  # LAPACK's estimate of 1 / cond_1(R)
+            self._condition = 1.0 / rcond if rcond > 0 else np.inf
+        return max(self._peak_removed, self._condition)
 
     @property
     def support(self):
@@ -301,8 +316,7 @@ class SupportFactor:
         R[:k, k] = x
         R[k, k] = r_jj
         self._R = R
-        rcond = dtrcon(R.T, "1", "L", "N")[0]  # LAPACK's estimate of 1 / cond_1(R), O(k^2)
-        self.peak_condition = max(self.peak_condition, 1.0 / rcond if rcond > 0 else np.inf)
+        self._condition = None
         self._z[k] = (self.c[j] - x @ self._z[:k]) / r_jj
         self._XPT[k] = XTj
         self._support[k] = j
@@ -310,6 +324,9 @@ class SupportFactor:
 
     def remove(self, positions):
         """Drop the columns at ``positions`` (indices into :attr:`support`)."""
+        if len(positions):
+            self._peak_removed = self.peak_condition
+            self._condition = None
         for q in sorted(positions, reverse=True):
             k = self.k
             z = self._z

@@ -340,8 +340,9 @@ def lasso_path(problem, *, max_iter=None):
         lambdas.append(lam_k)
         coefs[row, A_k] = beta_k
     actives = tuple(tuple(A_k.tolist()) for A_k in actives)
-    return LassoPath(readonly(np.array(lambdas) * lam_scale), readonly(coefs * coef_scale), actives, n_iter,
-                     success, message)
+    coefs *= coef_scale
+    coefs.flags.writeable = False
+    return LassoPath(readonly(np.array(lambdas) * lam_scale), coefs, actives, n_iter, success, message)
 
 
 def _largest_entering_root(e, a, tol, upper):
