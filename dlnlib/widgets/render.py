@@ -1,0 +1,309 @@
+r"""Drawing an explorer's figure: the live PNG (with blitting) and the offline player (matplotlib only).
+
+An explorer's figure is a bare :class:`matplotlib.figure.Figure` on an Agg canvas (no pyplot, no
+ipympl). Two ways out of it:
+
+- :class:`Blitter` renders it to PNG bytes for the live widget. Artists that change with the main
+  control are *animated*: they are drawn over a cached image of everything else, so a move of
+  the main control re-renders a few lines and a title, not the axes, ticks and legends (text
+  rendering dominates a full draw).
+- :func:`player_html` renders it once per frame into a self-contained HTML player
+  (``matplotlib.animation`` ``to_jshtml``) for the static book, made to work offline, reduced in
+  size (frames quantised to a palette) and readable in light and dark page themes.
+
+Nothing here imports ipywidgets.
+"""
+
+import base64
+import html as html_lib
+import io
+import re
+from contextlib import contextmanager
+
+import matplotlib
+import numpy as np
+import PIL.Image
+from matplotlib.animation import FuncAnimation
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+__all__ = ["FIGURE_WIDTH", "LIVE_DPI", "PLAYER_COLORS", "PLAYER_DPI", "Blitter", "SegmentOf", "figure_title",
+           "format_number", "new_figure", "padded_limits", "panel_grid", "player_card", "player_html", "side_legend",
+           "style_axes"]
+
+#: Resolution of the live widget's PNG.
+LIVE_DPI = 80
+
+#: Resolution of the player frames: an explorer's figure (:data:`FIGURE_WIDTH` inches) is then
+#: 540 px wide, shown at that size on a desktop page (text of 10-11 pt: 14-15 px) and shrunk to
+#: about 330 px on a phone (390 px wide), where the same text is 9 px.
+PLAYER_DPI = 100
+
+#: Width of every explorer's figure, in inches; panels are stacked, one above the other, so that
+#: the figure stays readable when a phone shrinks it to the screen's width.
+FIGURE_WIDTH = 5.4
+
+#: Margins of the panels, in inches: left for the y labels, right for the legends (outside the
+#: panels, so that they never hide a line and need no redraw when the lines move).
+LEFT_MARGIN, RIGHT_MARGIN = 0.82, 1.3
+
+#: Text sizes in points: tick labels, axis labels, legends, figure title.
+TICK_SIZE, LABEL_SIZE, LEGEND_SIZE, TITLE_SIZE = 10.5, 11, 10, 11
+
+#: Player frames are quantised to this many colours (a PNG palette): anti-aliased line plots keep
+#: their look and the frames shrink to about a third (measured on the explorers' figures).
+PLAYER_COLORS = 96
+
+#: zlib level of the live PNGs: 1-3 encode several times faster than the default 6, for files
+#: about 15% larger (the PNG travels only to the local browser).
+PNG_COMPRESSION = 2
+
+# The jshtml player links to a font-awesome stylesheet on a CDN for its button icons; the book
+# must work offline, so the link is dropped and the icons are replaced by plain characters.
+_CDN_LINK = re.compile(r"<link[^>]*font-awesome[^>]*>", re.IGNORECASE)
+_ICONS = {
+    "fa fa-minus": "&minus;",
+    "fa fa-fast-backward": "&#x25C0;&#x25C0;",  # not U+23EE: many fonts lack it
+    "fa fa-step-backward": "&#x25C0;&#x2759;",
+    "fa fa-play fa-flip-horizontal": "&#x25C0;",
+    "fa fa-pause": "&#x2759;&#x2759;",
+    "fa fa-play": "&#x25B6;",
+    "fa fa-step-forward": "&#x2759;&#x25B6;",
+    "fa fa-fast-forward": "&#x25B6;&#x25B6;",
+    "fa fa-plus": "+",
+}
+_ICON = re.compile(r'<i class="(fa [^"]*)"></i>')
+# An embedded frame: base64 with a backslash-newline (a JavaScript line continuation) every 76 characters.
+_FRAME = re.compile(r"data:image/png;base64,([A-Za-z0-9+/=\\\n]+)")
+
+# The player sits in a light card with its own colours: the page theme (light or dark) then
+# cannot put pink code on light grey, and the buttons wrap on a phone instead of overflowing.
+_CARD_STYLE = """<style>
+.dlnlib-player {background: #ffffff; color: #1a1a1a; border: 1px solid #c8ced6; border-radius: 6px;
+  padding: 8px; margin: 0.5em 0; max-width: 100%; box-sizing: border-box;}
+.dlnlib-player .animation {display: block; text-align: center;}
+.dlnlib-player .animation img {max-width: 100%; height: auto;}
+.dlnlib-player input[type=range].anim-slider {width: min(600px, 95%);}
+.dlnlib-player .anim-buttons {display: flex; flex-wrap: wrap; justify-content: center; gap: 4px;}
+.dlnlib-player .anim-buttons button {width: 2.6em; height: 2.1em; color: #1a1a1a; background: #eef1f4;
+  border: 1px solid #8a939e; border-radius: 4px;}
+.dlnlib-player .anim-state label {color: #1a1a1a;}
+.dlnlib-player p.dlnlib-note {margin: 0.4em 0 0; font-size: 0.92em; line-height: 1.45; color: #1a1a1a;}
+.dlnlib-player code {color: #1a1a1a; background: #eef1f4; padding: 0 0.25em; border-radius: 3px;}
+</style>"""
+
+
+class _Canvas(FigureCanvasAgg):
+    """An Agg canvas whose ``draw_idle`` does nothing.
+
+    The figure is only ever rendered on request (live PNG, player frames). Keeping one Agg
+    canvas lets its renderer, and matplotlib's text-layout caches keyed on it, be reused from one
+    redraw to the next; without the no-op, ``FuncAnimation`` would render every frame twice.
+    """
+
+    def draw_idle(self, *args, **kwargs):
+        pass
+
+
+def new_figure(height):
+    """A bare Figure, :data:`FIGURE_WIDTH` by ``height`` inches, on its own Agg canvas (no pyplot)."""
+    figure = Figure(figsize=(FIGURE_WIDTH, height), dpi=LIVE_DPI)
+    _Canvas(figure)
+    return figure
+
+
+def panel_grid(figure, height_ratios, *, bottom, top, hspace=0.2):
+    """A one-column grid of panels inside the figure's margins (rows of zero content are gaps)."""
+    return figure.add_gridspec(len(height_ratios), 1, height_ratios=height_ratios, hspace=hspace,
+                               left=LEFT_MARGIN / FIGURE_WIDTH, right=1 - RIGHT_MARGIN / FIGURE_WIDTH,
+                               bottom=bottom, top=top)
+
+
+def style_axes(axes):
+    """Tick label size, and y labels at a fixed distance (no re-layout when tick labels change width)."""
+    panel_width = FIGURE_WIDTH - LEFT_MARGIN - RIGHT_MARGIN
+    for ax in axes:
+        ax.tick_params(labelsize=TICK_SIZE)
+        ax.yaxis.set_label_coords(-0.62 / panel_width, 0.5)
+
+
+def side_legend(ax, handles, *, ncol=1, y=1.02):
+    """A legend outside the panel, on its right (two columns fit short labels such as ``β₁₂``)."""
+    return ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.02, y), fontsize=LEGEND_SIZE,
+                     frameon=False, borderaxespad=0.0, handlelength=1.5 if ncol == 1 else 1.0,
+                     handletextpad=0.4, ncol=ncol, columnspacing=0.6)
+
+
+def figure_title(figure):
+    """The title text that an explorer rewrites at every change (plain text: no mathtext to parse)."""
+    return figure.suptitle("", fontsize=TITLE_SIZE, y=0.99, va="top")
+
+
+class Blitter:
+    """Renders a figure to PNG, redrawing only what changed.
+
+    Call :meth:`animate` for the artists that change with the main control and
+    :meth:`invalidate` whenever anything else changes (data, limits, labels): the next
+    :meth:`png` then redraws everything and caches the image without the animated artists.
+    Artists registered with :meth:`stamp` (legends outside the panels) are rendered once and
+    then pasted as pixels into every redraw, until they are replaced: text is most of the cost
+    of a redraw, and a legend is a dozen texts.
+    """
+
+    def __init__(self, figure):
+        self.figure = figure
+        self.animated = []
+        self._background = None
+        self._stamps = {}  # artist -> its pixels (None until first drawn)
+        self._stamp_size = None
+
+    def animate(self, *artists):
+        for artist in artists:
+            artist.set_animated(True)
+            self.animated.append(artist)
+
+    def reset(self):
+        """Forget the animated artists and the background (the drawing is being rebuilt)."""
+        self.animated = []
+        self._background = None
+
+    def invalidate(self):
+        self._background = None
+
+    def stamp(self, artist):
+        """Draw ``artist`` once and paste its pixels afterwards; it must not overlap what changes."""
+        self._stamps[artist] = None
+        self._background = None
+
+    def unstamp(self, artist):
+        """Forget a stamped artist and remove it from the figure."""
+        self._stamps.pop(artist, None)
+        artist.remove()
+        self._background = None
+
+    def png(self):
+        """The figure as PNG bytes at :data:`LIVE_DPI`."""
+        canvas = self.figure.canvas
+        if self.figure.dpi != LIVE_DPI:
+            self.figure.set_dpi(LIVE_DPI)
+            self._background = None
+        renderer = canvas.get_renderer()
+        if self._background is None or self._background[0] is not renderer:
+            size = (self.figure.dpi, canvas.get_width_height())
+            if size != self._stamp_size:  # stamps are pixels: redraw them at another size
+                self._stamps = dict.fromkeys(self._stamps)
+                self._stamp_size = size
+            for artist in self._stamps:
+                artist.set_visible(False)
+            try:
+                canvas.draw()  # everything but the animated artists and the stamps
+            finally:
+                for artist in self._stamps:
+                    artist.set_visible(True)
+            renderer = canvas.get_renderer()
+            for artist, pixels in self._stamps.items():
+                if pixels is None:
+                    self.figure.draw_artist(artist)
+                    self._stamps[artist] = canvas.copy_from_bbox(artist.get_window_extent(renderer).padded(2))
+                else:
+                    canvas.restore_region(pixels)
+            self._background = (renderer, canvas.copy_from_bbox(self.figure.bbox))
+        else:
+            canvas.restore_region(self._background[1])
+        for artist in self.animated:
+            if artist.get_visible():
+                self.figure.draw_artist(artist)
+        image = PIL.Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
+        buffer = io.BytesIO()
+        image.save(buffer, format="png", compress_level=PNG_COMPRESSION)
+        return buffer.getvalue()
+
+    @contextmanager
+    def everything_drawn(self):
+        """Within this block a full draw (``savefig``) includes the animated artists.
+
+        ``Figure.draw`` skips animated artists even when saving (``Axes.draw`` does not).
+        """
+        for artist in self.animated:
+            artist.set_animated(False)
+        try:
+            yield
+        finally:
+            for artist in self.animated:
+                artist.set_animated(True)
+            self._background = None
+
+    def full_png(self, dpi=LIVE_DPI):
+        """The whole figure drawn from scratch, as PNG bytes."""
+        buffer = io.BytesIO()
+        with self.everything_drawn():
+            self.figure.savefig(buffer, format="png", dpi=dpi)
+        return buffer.getvalue()
+
+
+def player_html(blitter, draw_frame, n_frames, *, fps, dpi=PLAYER_DPI, alt=""):
+    """A self-contained, offline HTML player of ``n_frames`` frames of ``blitter.figure``.
+
+    ``draw_frame(k)`` puts the figure in the state of frame ``k``. Frames are rendered with
+    ``FuncAnimation.to_jshtml`` (embedded PNGs), then made offline (no CDN stylesheet, text icons
+    on the buttons), quantised to :data:`PLAYER_COLORS` colours, and labelled for screen readers
+    (``alt`` on the image, a label on the slider).
+    """
+
+    def draw(k):
+        draw_frame(k)
+        return []
+
+    with blitter.everything_drawn():
+        animation = FuncAnimation(blitter.figure, draw, frames=n_frames, init_func=lambda: draw(0),
+                                  repeat=False, cache_frame_data=False)
+        try:
+            with matplotlib.rc_context({"savefig.dpi": dpi, "animation.frame_format": "png"}):
+                html = animation.to_jshtml(fps=fps, embed_frames=True, default_mode="once")
+        finally:
+            animation.event_source = None
+    html = _CDN_LINK.sub("", html)
+    html = _ICON.sub(lambda match: _ICONS.get(match.group(1), ""), html)
+    html = _FRAME.sub(lambda match: "data:image/png;base64," + _quantised(match.group(1)), html)
+    html = re.sub(r'<img id="(_anim_img\w+)">', lambda m: f'<img id="{m.group(1)}" alt="{html_lib.escape(alt)}">', html)
+    return html.replace('class="anim-slider"', 'class="anim-slider" aria-label="frame"')
+
+
+def _quantised(encoded):
+    """A base64 PNG re-encoded with a palette of :data:`PLAYER_COLORS` colours."""
+    image = PIL.Image.open(io.BytesIO(base64.b64decode(encoded.replace("\\", "").replace("\n", "")))).convert("RGB")
+    palette = image.quantize(colors=PLAYER_COLORS, method=PIL.Image.Quantize.MEDIANCUT, dither=PIL.Image.Dither.NONE)
+    buffer = io.BytesIO()
+    palette.save(buffer, format="png", optimize=True)
+    return base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def player_card(player, note):
+    """The player and a note below it, in a card with its own light colours (readable in any page theme)."""
+    return f'{_CARD_STYLE}<div class="dlnlib-player">{player}<p class="dlnlib-note">{note}</p></div>'
+
+
+class SegmentOf:
+    """One line of a ``LineCollection``, readable like a ``Line2D`` (``get_xydata``) for ``state``."""
+
+    def __init__(self, collection, index):
+        self.collection, self.index = collection, index
+
+    def get_xydata(self):
+        return self.collection.get_segments()[self.index]
+
+
+def padded_limits(values, pad=0.06, floor=1e-12):
+    """``(low, high)`` around the finite ``values``, widened by ``pad`` of their span."""
+    values = np.asarray(values, dtype=float)
+    values = values[np.isfinite(values)]
+    if values.size == 0:
+        return -1.0, 1.0
+    low, high = float(values.min()), float(values.max())
+    span = max(high - low, floor, 1e-3 * max(abs(low), abs(high)))
+    return low - pad * span, high + pad * span
+
+
+def format_number(value):
+    """``1e-10`` as ``1e-10`` and ``3.2e-05`` as ``3.2e-5``: short plain text (no mathtext to parse)."""
+    return f"{value:.2g}".replace("e-0", "e-").replace("e+0", "e+")
