@@ -23,8 +23,8 @@ import numpy as np
 from ..problem import Problem, sparse_regression
 from . import render
 
-__all__ = ["JUMP_SHARE", "MODE_VARIABLE", "SEED_RANGE", "TIME_MARGIN", "Control", "Explorer", "data_controls",
-           "live_mode", "one_blas_thread", "regime", "time_axis_end"]
+__all__ = ["JUMP_SHARE", "MODE_VARIABLE", "PLAYER_FPS", "PLAYER_FRAMES", "SEED_RANGE", "TIME_MARGIN", "Control",
+           "Explorer", "data_controls", "live_mode", "one_blas_thread", "regime", "time_axis_end"]
 
 #: Environment variable that chooses what :meth:`Explorer.view` shows: ``static`` (the offline
 #: player; the book build sets it) or ``live`` (the widget). Unset: the widget in a Jupyter
@@ -106,6 +106,14 @@ def one_blas_thread():
     The explorers' matrices are small (n, d in the hundreds): there, threads cost more than they
     save, and on a busy machine much more (measured on 2 shared cores: a flow at n = 200, d = 400
     took 1.8 s with the default threads and 0.12 s with one).
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from dlnlib.widgets.base import one_blas_thread
+    >>> with one_blas_thread():
+    ...     product = np.ones((50, 100)) @ np.ones(100)
+    >>> float(product[0])
+    100.0
     """
     if "controller" not in _BLAS:
         try:
@@ -146,6 +154,16 @@ class Control:
         A control of the random data, fixed when the explorer is given a problem.
     limit : int, optional
         For ``alphas``: at most this many values.
+    Examples
+    --------
+    >>> from dlnlib.widgets.base import Control
+    >>> n = Control("n_samples", "int", "n (samples)", low=2, high=200)
+    >>> n.check(50, n.low, n.high)
+    50
+    >>> n.check(450, n.low, n.high)
+    Traceback (most recent call last):
+    ...
+    ValueError: n_samples must be an integer between 2 and 200; got 450
     """
 
     KINDS = ("log", "real", "int", "seed", "choice", "bool", "alphas", "auto")
@@ -209,7 +227,21 @@ def _same(a, b):
 
 
 class Explorer:
-    """Base class of the explorers: controls, validation, caching, rendering, live widget, player."""
+    """Base class of the explorers: controls, validation, caching, rendering, live widget, player.
+
+    Examples
+    --------
+    Every explorer is one; :class:`~dlnlib.widgets.LassoExplorer` here:
+
+    >>> from dlnlib.widgets import LassoExplorer
+    >>> explorer = LassoExplorer()
+    >>> explorer.controls
+    ('data', 'random_state', 't')
+    >>> explorer.control_range("t")  # 0 to the end of the time axis
+    (0.0, 25.0)
+    >>> explorer.set(t=5.0).values["t"]
+    5.0
+    """
 
     #: The controls, in the order the widget lists them.
     CONTROLS = ()
@@ -515,7 +547,14 @@ class Explorer:
 
 
 def data_controls(*, max_samples, max_features, max_nonzero, max_noise):
-    """The controls of :func:`dlnlib.sparse_regression`, with the largest values an explorer allows."""
+    """The controls of :func:`dlnlib.sparse_regression`, with the largest values an explorer allows.
+
+    Examples
+    --------
+    >>> from dlnlib.widgets.base import data_controls
+    >>> [control.name for control in data_controls(max_samples=200, max_features=400, max_nonzero=40, max_noise=1.0)]
+    ['n_samples', 'n_features', 'n_nonzero', 'noise', 'random_state']
+    """
     return (
         Control("n_samples", "int", "n (samples)", low=2, high=max_samples, data=True),
         Control("n_features", "int", "d (features)", low=2, high=max_features, data=True),
@@ -529,6 +568,13 @@ def time_axis_end(path):
     """:data:`TIME_MARGIN` times the last jump time that removes at least :data:`JUMP_SHARE` of the loss decrease.
 
     1.0 for a path without jumps.
+    Examples
+    --------
+    >>> import dlnlib
+    >>> from dlnlib.widgets.base import time_axis_end
+    >>> path = dlnlib.saddle_to_saddle(dlnlib.three_coordinate_example())
+    >>> path.times[-1], time_axis_end(path)  # every jump matters here
+    (np.float64(20.0), 25.0)
     """
     losses = np.asarray(path.losses, dtype=float)
     total = losses[0] - losses[-1]
@@ -539,7 +585,15 @@ def time_axis_end(path):
 
 
 def regime(problem):
-    """One phrase: over- or underparametrised, with n and d."""
+    """One phrase: over- or underparametrised, with n and d.
+
+    Examples
+    --------
+    >>> import dlnlib
+    >>> from dlnlib.widgets.base import regime
+    >>> regime(dlnlib.sparse_regression(20, 40, 3, random_state=0))
+    'n = 20 < d = 40: overparametrised (many interpolators)'
+    """
     n, d = problem.X.shape
     if d > n:
         return f"n = {n} < d = {d}: overparametrised (many interpolators)"

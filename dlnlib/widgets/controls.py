@@ -18,7 +18,16 @@ _STYLE = {"description_width": "initial"}
 
 
 class LiveView:
-    """The ipywidgets view of one explorer (``box`` is what Jupyter displays)."""
+    """The ipywidgets view of one explorer (``box`` is what Jupyter displays).
+
+    Examples
+    --------
+    >>> from dlnlib.widgets import LassoExplorer
+    >>> explorer = LassoExplorer()
+    >>> live = explorer.widget            # builds the LiveView (imports ipywidgets)
+    >>> explorer.set(t=5.0)._live.controls["t"].value
+    5.0
+    """
 
     def __init__(self, explorer):
         self.explorer = explorer

@@ -14,7 +14,7 @@ from ..saddles import saddle_to_saddle
 from . import render
 from .base import PLAYER_FRAMES, Control, Explorer, data_controls, regime, time_axis_end
 
-__all__ = ["DynamicsExplorer"]
+__all__ = ["FLOW_ATOL", "FLOW_RTOL", "GD_MAX_STEPS", "MAX_COORDINATES", "DynamicsExplorer", "coordinate_label"]
 
 #: Solver tolerances for the explorers' flows. The dual :math:`S` then stays within about
 #: ``1e-4`` of a tight reference (measured on ``sparse_regression(50, 100, 5)`` for alpha from
@@ -46,7 +46,14 @@ _SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
 
 def coordinate_label(i, letter="β"):
-    """``β₃`` for coordinate ``i = 2``: plain text (mathtext would be parsed at every redraw)."""
+    """``β₃`` for coordinate ``i = 2``: plain text (mathtext would be parsed at every redraw).
+
+    Examples
+    --------
+    >>> from dlnlib.widgets.dynamics import coordinate_label
+    >>> coordinate_label(2), coordinate_label(22, "s")
+    ('β₃', 's₂₃')
+    """
     return letter + str(i + 1).translate(_SUBSCRIPTS)
 
 

@@ -106,21 +106,48 @@ class _Canvas(FigureCanvasAgg):
 
 
 def new_figure(height):
-    """A bare Figure, :data:`FIGURE_WIDTH` by ``height`` inches, on its own Agg canvas (no pyplot)."""
+    """A bare Figure, :data:`FIGURE_WIDTH` by ``height`` inches, on its own Agg canvas (no pyplot).
+
+    Examples
+    --------
+    >>> from dlnlib.widgets.render import FIGURE_WIDTH, new_figure
+    >>> figure = new_figure(4.0)
+    >>> figure.get_size_inches().tolist() == [FIGURE_WIDTH, 4.0]
+    True
+    """
     figure = Figure(figsize=(FIGURE_WIDTH, height), dpi=LIVE_DPI)
     _Canvas(figure)
     return figure
 
 
 def panel_grid(figure, height_ratios, *, bottom, top, hspace=0.2):
-    """A one-column grid of panels inside the figure's margins (rows of zero content are gaps)."""
+    """A one-column grid of panels inside the figure's margins (rows left empty are gaps).
+
+    Examples
+    --------
+    >>> from dlnlib.widgets.render import new_figure, panel_grid
+    >>> figure = new_figure(5.0)
+    >>> top, gap, bottom = panel_grid(figure, [1, 0.3, 1], bottom=0.1, top=0.9)
+    >>> ax_top, ax_bottom = figure.add_subplot(top), figure.add_subplot(bottom)
+    >>> bool(ax_top.get_position().y0 > ax_bottom.get_position().y1)  # stacked, with a gap
+    True
+    """
     return figure.add_gridspec(len(height_ratios), 1, height_ratios=height_ratios, hspace=hspace,
                                left=LEFT_MARGIN / FIGURE_WIDTH, right=1 - RIGHT_MARGIN / FIGURE_WIDTH,
                                bottom=bottom, top=top)
 
 
 def style_axes(axes):
-    """Tick label size, and y labels at a fixed distance (no re-layout when tick labels change width)."""
+    """Tick label size, and y labels at a fixed distance (no re-layout when tick labels change width).
+
+    Examples
+    --------
+    >>> from dlnlib.widgets.render import TICK_SIZE, new_figure, style_axes
+    >>> ax = new_figure(3.0).subplots()
+    >>> style_axes([ax])
+    >>> ax.yaxis.get_major_ticks()[0].label1.get_fontsize() == TICK_SIZE
+    True
+    """
     panel_width = FIGURE_WIDTH - LEFT_MARGIN - RIGHT_MARGIN
     for ax in axes:
         ax.tick_params(labelsize=TICK_SIZE)
@@ -128,14 +155,33 @@ def style_axes(axes):
 
 
 def side_legend(ax, handles, *, ncol=1, y=1.02):
-    """A legend outside the panel, on its right (two columns fit short labels such as ``β₁₂``)."""
+    """A legend outside the panel, on its right (two columns fit short labels such as ``β₁₂``).
+
+    Examples
+    --------
+    >>> from matplotlib.lines import Line2D
+    >>> from dlnlib.widgets.render import new_figure, side_legend
+    >>> ax = new_figure(3.0).subplots()
+    >>> legend = side_legend(ax, [Line2D([], [], color="k", label="flow")])
+    >>> [text.get_text() for text in legend.get_texts()]
+    ['flow']
+    """
     return ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.02, y), fontsize=LEGEND_SIZE,
                      frameon=False, borderaxespad=0.0, handlelength=1.5 if ncol == 1 else 1.0,
                      handletextpad=0.4, ncol=ncol, columnspacing=0.6)
 
 
 def figure_title(figure):
-    """The title text that an explorer rewrites at every change (plain text: no mathtext to parse)."""
+    """The title text that an explorer rewrites at every change (plain text: no mathtext to parse).
+
+    Examples
+    --------
+    >>> from dlnlib.widgets.render import figure_title, new_figure
+    >>> title = figure_title(new_figure(3.0))
+    >>> title.set_text("α = 1e-10")
+    >>> title.get_text()
+    'α = 1e-10'
+    """
     return figure.suptitle("", fontsize=TITLE_SIZE, y=0.99, va="top")
 
 
@@ -148,6 +194,18 @@ class Blitter:
     Artists registered with :meth:`stamp` (legends outside the panels) are rendered once and
     then pasted as pixels into every redraw, until they are replaced: text is most of the cost
     of a redraw, and a legend is a dozen texts.
+    Examples
+    --------
+    >>> from dlnlib.widgets.render import Blitter, new_figure
+    >>> figure = new_figure(3.0)
+    >>> ax = figure.subplots()
+    >>> line, = ax.plot([0, 1], [0, 1])
+    >>> blitter = Blitter(figure)
+    >>> blitter.animate(line)                 # redrawn over a cached image of the rest
+    >>> first = blitter.png()
+    >>> line.set_ydata([1, 0])
+    >>> blitter.png() != first and blitter.png().startswith(bytes([0x89]) + b"PNG")
+    True
     """
 
     def __init__(self, figure):
@@ -248,6 +306,14 @@ def player_html(blitter, draw_frame, n_frames, *, fps, dpi=PLAYER_DPI, alt=""):
     ``FuncAnimation.to_jshtml`` (embedded PNGs), then made offline (no CDN stylesheet, text icons
     on the buttons), quantised to :data:`PLAYER_COLORS` colours, and labelled for screen readers
     (``alt`` on the image, a label on the slider).
+    Examples
+    --------
+    >>> from dlnlib.widgets.render import Blitter, new_figure, player_html
+    >>> figure = new_figure(2.0)
+    >>> line, = figure.subplots().plot([0, 1], [0, 0])
+    >>> html = player_html(Blitter(figure), lambda k: line.set_ydata([0, k]), 3, fps=2, alt="a line")
+    >>> html.count("data:image/png"), "font-awesome" in html
+    (3, False)
     """
 
     def draw(k):
@@ -279,12 +345,29 @@ def _quantised(encoded):
 
 
 def player_card(player, note):
-    """The player and a note below it, in a card with its own light colours (readable in any page theme)."""
+    """The player and a note below it, in a card with its own light colours (readable in any page theme).
+
+    Examples
+    --------
+    >>> from dlnlib.widgets.render import player_card
+    >>> card = player_card("<div>player</div>", "Run <code>make lab</code>.")
+    >>> 'class="dlnlib-player"' in card and 'class="dlnlib-note"' in card
+    True
+    """
     return f'{_CARD_STYLE}<div class="dlnlib-player">{player}<p class="dlnlib-note">{note}</p></div>'
 
 
 class SegmentOf:
-    """One line of a ``LineCollection``, readable like a ``Line2D`` (``get_xydata``) for ``state``."""
+    """One line of a ``LineCollection``, readable like a ``Line2D`` (``get_xydata``) for ``state``.
+
+    Examples
+    --------
+    >>> from matplotlib.collections import LineCollection
+    >>> from dlnlib.widgets.render import SegmentOf
+    >>> lines = LineCollection([[(0, 0), (1, 1)], [(0, 1), (1, 0)]])
+    >>> SegmentOf(lines, 1).get_xydata().tolist()
+    [[0.0, 1.0], [1.0, 0.0]]
+    """
 
     def __init__(self, collection, index):
         self.collection, self.index = collection, index
@@ -294,7 +377,14 @@ class SegmentOf:
 
 
 def padded_limits(values, pad=0.06, floor=1e-12):
-    """``(low, high)`` around the finite ``values``, widened by ``pad`` of their span."""
+    """``(low, high)`` around the finite ``values``, widened by ``pad`` of their span.
+
+    Examples
+    --------
+    >>> from dlnlib.widgets.render import padded_limits
+    >>> [round(x, 2) for x in padded_limits([0.0, 1.0, float("nan")])]
+    [-0.06, 1.06]
+    """
     values = np.asarray(values, dtype=float)
     values = values[np.isfinite(values)]
     if values.size == 0:
@@ -305,5 +395,12 @@ def padded_limits(values, pad=0.06, floor=1e-12):
 
 
 def format_number(value):
-    """``1e-10`` as ``1e-10`` and ``3.2e-05`` as ``3.2e-5``: short plain text (no mathtext to parse)."""
+    """``1e-10`` as ``1e-10`` and ``3.2e-05`` as ``3.2e-5``: short plain text (no mathtext to parse).
+
+    Examples
+    --------
+    >>> from dlnlib.widgets.render import format_number
+    >>> format_number(1e-10), format_number(3.2e-5), format_number(0.5)
+    ('1e-10', '3.2e-5', '0.5')
+    """
     return f"{value:.2g}".replace("e-0", "e-").replace("e+0", "e+")
