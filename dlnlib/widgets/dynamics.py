@@ -14,7 +14,7 @@ from ..saddles import saddle_to_saddle
 from . import render
 from .base import PLAYER_FRAMES, Control, Explorer, data_controls, regime, time_axis_end
 
-__all__ = ["FLOW_ATOL", "FLOW_RTOL", "GD_MAX_STEPS", "MAX_COORDINATES", "DynamicsExplorer", "coordinate_label"]
+__all__ = ["FLOW_ATOL", "FLOW_RTOL", "GD_MAX_STEPS", "MAX_COORDINATES", "DynamicsExplorer"]
 
 #: Solver tolerances for the explorers' flows. The dual :math:`S` then stays within about
 #: ``1e-4`` of a tight reference (measured on ``sparse_regression(50, 100, 5)`` for alpha from
@@ -41,21 +41,6 @@ LOG_LOSS_DECADES = 8
 
 #: Colours of the flows at the other alphas in the loss panel (the main flow is black).
 OTHER_ALPHA_COLORS = ("#3b528b", "#21918c", "#5ec962", "#b8a200")
-
-_SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
-
-
-def coordinate_label(i, letter="β"):
-    """``β₃`` for coordinate ``i = 2``: plain text (mathtext would be parsed at every redraw).
-
-    Examples
-    --------
-    >>> from dlnlib.widgets.dynamics import coordinate_label
-    >>> coordinate_label(2), coordinate_label(22, "s")
-    ('β₃', 's₂₃')
-    """
-    return letter + str(i + 1).translate(_SUBSCRIPTS)
-
 
 class DynamicsExplorer(Explorer):
     r"""The gradient flow at initialisation scale :math:`\alpha` against Algorithm 1, on a chosen clock.
@@ -371,10 +356,9 @@ class DynamicsExplorer(Explorer):
                 handles += [Line2D([], [], color=OTHER_ALPHA_COLORS[j], label=f"α={render.format_number(a)}")
                             for j, a in enumerate(others)]
                 legend = render.side_legend(ax_loss, handles)
+                self._blitter.stamp(legend)
             else:
-                handles = [Line2D([], [], color=colour, linewidth=2, label=coordinate_label(i)) for i, colour in key]
-                legend = render.side_legend(ax_beta, handles, ncol=1 + (len(handles) > 6))
-            self._blitter.stamp(legend)
+                legend = render.coordinate_legend(self._blitter, ax_beta, dict(key))
             self._legends[name] = (legend, key)
 
     def _draw_alpha(self):

@@ -12,7 +12,7 @@ from ..lasso import min_l1_solution
 from ..plotting import coordinate_colors, pick_coordinates
 from . import render
 from .base import PLAYER_FRAMES, Control, Explorer, data_controls, regime
-from .dynamics import MAX_COORDINATES, coordinate_label
+from .dynamics import MAX_COORDINATES
 
 __all__ = ["IMPLICIT_BIAS_ALPHA_GRID", "ImplicitBiasExplorer"]
 
@@ -202,12 +202,8 @@ class ImplicitBiasExplorer(Explorer):
                 self._artists[f"path_{i}"] = line
         ax_path.set_ylim(*render.padded_limits(self._beta_grid[:, self._coordinates].ravel()
                                                if self._coordinates else [0.0]))
-        if self._path_legend is not None:
-            self._blitter.unstamp(self._path_legend)
-        self._path_legend = render.side_legend(
-            ax_path, [Line2D([], [], color=self._colors[i], linewidth=2, label=coordinate_label(i))
-                      for i in self._coordinates], ncol=1 + (len(self._coordinates) > 5), y=1.05)
-        self._blitter.stamp(self._path_legend)
+        self._path_legend = render.coordinate_legend(self._blitter, ax_path, self._colors,
+                                                     replaces=self._path_legend, y=1.05, one_column=5)
         far_l1, far_l2 = self._distances(self._beta_grid)
         self._distance_l1.set_ydata(np.maximum(far_l1, 1e-300))
         self._distance_l2.set_ydata(np.maximum(far_l2, 1e-300))

@@ -10,7 +10,7 @@ from ..problem import sparse_regression, three_coordinate_example
 from ..saddles import saddle_to_saddle
 from . import render
 from .base import PLAYER_FRAMES, TIME_MARGIN, Control, Explorer, data_controls, regime
-from .dynamics import MAX_COORDINATES, coordinate_label
+from .dynamics import MAX_COORDINATES
 
 __all__ = ["LASSO_TIME_POINTS", "NO_LEAVE_DATA", "LassoExplorer"]
 
@@ -256,12 +256,8 @@ class LassoExplorer(Explorer):
         everything = np.concatenate([path.saddles[:, self._coordinates].ravel(),
                                      lasso.coefs[:, self._coordinates].ravel(), [0.0]])
         ax_saddle.set_ylim(*render.padded_limits(everything))
-        if self._legend is not None:
-            self._blitter.unstamp(self._legend)
-        self._legend = render.side_legend(
-            ax_saddle, [Line2D([], [], color=self._colors[i], linewidth=2, label=coordinate_label(i))
-                        for i in self._coordinates], ncol=1 + (len(self._coordinates) > 6), y=1.05)
-        self._blitter.stamp(self._legend)
+        self._legend = render.coordinate_legend(self._blitter, ax_saddle, self._colors, replaces=self._legend,
+                                                y=1.05)
         # the three vectors at the cursor, as grouped bars (rebuilt: their number follows the data)
         old = [bar for bars in self._bars.values() for bar in bars]
         for bar in old:

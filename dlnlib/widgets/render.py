@@ -26,8 +26,10 @@ import PIL.Image
 from matplotlib.animation import FuncAnimation
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 
-__all__ = ["FIGURE_WIDTH", "LIVE_DPI", "PLAYER_COLORS", "PLAYER_DPI", "Blitter", "SegmentOf", "figure_title",
+__all__ = ["FIGURE_WIDTH", "LIVE_DPI", "PLAYER_COLORS", "PLAYER_DPI", "Blitter", "SegmentOf", "coordinate_label",
+           "coordinate_legend", "figure_title",
            "format_number", "new_figure", "padded_limits", "panel_grid", "player_card", "player_html", "side_legend",
            "style_axes"]
 
@@ -169,6 +171,42 @@ def side_legend(ax, handles, *, ncol=1, y=1.02):
     return ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.02, y), fontsize=LEGEND_SIZE,
                      frameon=False, borderaxespad=0.0, handlelength=1.5 if ncol == 1 else 1.0,
                      handletextpad=0.4, ncol=ncol, columnspacing=0.6)
+
+
+_SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+
+
+def coordinate_label(i, letter="β"):
+    """``β₃`` for coordinate ``i = 2``: plain text (mathtext would be parsed at every redraw).
+
+    Examples
+    --------
+    >>> from dlnlib.widgets.render import coordinate_label
+    >>> coordinate_label(2), coordinate_label(22, "s")
+    ('β₃', 's₂₃')
+    """
+    return letter + str(i + 1).translate(_SUBSCRIPTS)
+
+
+def coordinate_legend(blitter, ax, colors, *, replaces=None, y=1.02, one_column=6):
+    """A stamped legend, right of ``ax``, of the coordinates in ``colors`` (index -> colour).
+
+    ``replaces``: the legend it takes the place of. Two columns beyond ``one_column`` entries.
+
+    Examples
+    --------
+    >>> from dlnlib.widgets.render import Blitter, coordinate_legend, new_figure
+    >>> figure = new_figure(3.0)
+    >>> legend = coordinate_legend(Blitter(figure), figure.subplots(), {2: "#2ca02c", 22: "#d62728"})
+    >>> [text.get_text() for text in legend.get_texts()]
+    ['β₃', 'β₂₃']
+    """
+    if replaces is not None:
+        blitter.unstamp(replaces)
+    handles = [Line2D([], [], color=colour, linewidth=2, label=coordinate_label(i)) for i, colour in colors.items()]
+    legend = side_legend(ax, handles, ncol=1 + (len(handles) > one_column), y=y)
+    blitter.stamp(legend)
+    return legend
 
 
 def figure_title(figure):
