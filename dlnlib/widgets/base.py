@@ -483,12 +483,17 @@ class Explorer:
             self._cache.popitem(last=False)
         return value
 
+    def _data_key(self, values):
+        """What identifies the data in cache keys (never ``id(problem)``: ids are reused once freed)."""
+        if self._fixed_problem is not None:
+            return ("given",)
+        return tuple(values[name] for name in ("n_samples", "n_features", "n_nonzero", "noise", "random_state"))
+
     def _problem(self, values):
         """The problem to show: the given one, or random data from the data controls (cached)."""
         if self._fixed_problem is not None:
             return self._fixed_problem
-        n, d, s, noise, seed = (values[name] for name in ("n_samples", "n_features", "n_nonzero", "noise",
-                                                             "random_state"))
+        n, d, s, noise, seed = self._data_key(values)
         return self._cached(("problem", n, d, s, noise, seed),
                             lambda: sparse_regression(n, d, s, noise=noise, random_state=seed))
 

@@ -154,20 +154,20 @@ class DynamicsExplorer(Explorer):
         if name == "t_max":
             # Data-relative: far below the first jump the picture is empty, and a flow asked to stop
             # at 1e-200 would make the solver crawl; far past the last jump nothing moves.
-            times = self._saddle_path(self._problem(values)).times
+            times = self._saddle_path(values).times
             if len(times) < 2:
                 return 1e-3, 1e3
             return 1e-2 * float(times[1]), 1e2 * float(times[-1])
         return super()._range(name, values)
 
-    def _saddle_path(self, problem):
-        return self._cached(("path", id(problem)), lambda: saddle_to_saddle(problem))
+    def _saddle_path(self, values):
+        return self._cached(("path", self._data_key(values)), lambda: saddle_to_saddle(self._problem(values)))
 
-    def _flow(self, problem, alpha, t_end):
-        return self._cached(("flow", id(problem), alpha, t_end), lambda: gradient_flow(
-            problem, alpha, t_end, rtol=FLOW_RTOL, atol=FLOW_ATOL))
+    def _flow(self, values, alpha, t_end):
+        return self._cached(("flow", self._data_key(values), alpha, t_end), lambda: gradient_flow(
+            self._problem(values), alpha, t_end, rtol=FLOW_RTOL, atol=FLOW_ATOL))
 
-    def _descent(self, problem, alpha, step_size, t_end):
+    def _descent(self, values, alpha, step_size, t_end):
         """Gradient descent up to ``t_end`` (accelerated clock), or its first GD_MAX_STEPS steps."""
         wanted = int(t_end * np.log(1 / alpha) / step_size)  # steps that end on the axis
         n_steps = max(1, min(wanted, GD_MAX_STEPS))
@@ -175,10 +175,10 @@ class DynamicsExplorer(Explorer):
         def run():
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", PrecisionWarning)  # reported in the status line instead
-                return gradient_descent(problem, alpha, step_size, n_steps, clock="accelerated",
+                return gradient_descent(self._problem(values), alpha, step_size, n_steps, clock="accelerated",
                                         record_every=max(1, n_steps // GD_POINTS))
 
-        return self._cached(("descent", id(problem), alpha, step_size, n_steps), run), wanted > n_steps
+        return self._cached(("descent", self._data_key(values), alpha, step_size, n_steps), run), wanted > n_steps
 
     def _axis_end(self, path, values):
         """End of the time axis on the accelerated clock."""
@@ -191,14 +191,14 @@ class DynamicsExplorer(Explorer):
     def _update(self, changed):
         values = self._values
         problem = self._problem(values)
-        path = self._saddle_path(problem)
+        path = self._saddle_path(values)
         t_axis = self._axis_end(path, values)
         alphas = (values["alpha"], *values["other_alphas"])
         raw = values["clock"] == "raw"
         scale = {a: float(np.log(1 / a)) if raw else 1.0 for a in alphas}
         x_end = t_axis * max(scale.values())
-        flows = {a: self._flow(problem, a, x_end / scale[a]) for a in alphas}
-        scene = (id(problem), x_end, values["clock"], values["log_time"], values["log_loss"],
+        flows = {a: self._flow(values, a, x_end / scale[a]) for a in alphas}
+        scene = (self._data_key(values), x_end, values["clock"], values["log_time"], values["log_loss"],
                  values["other_alphas"], values["gd"], scale[values["alpha"]])
         self._problem_shown, self._path, self._t_axis, self._flows, self._scale = problem, path, t_axis, flows, scale
         for a in values["other_alphas"]:
@@ -404,7 +404,7 @@ class DynamicsExplorer(Explorer):
 
     def _draw_descent(self, alpha, s):
         values = self._values
-        descent, truncated = self._descent(self._problem_shown, alpha, values["step_size"],
+        descent, truncated = self._descent(values, alpha, values["step_size"],
                                            self._flows[alpha].t_max)
         self._descent_shown = descent
         x = descent.t * s

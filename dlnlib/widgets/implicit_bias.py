@@ -99,7 +99,7 @@ class ImplicitBiasExplorer(Explorer):
                 solution = implicit_bias_solution(problem, alpha)
             return solution, [str(w.message) for w in caught if issubclass(w.category, ConvergenceWarning)]
 
-        return self._cached(("solution", id(problem), alpha), compute)
+        return self._cached(("solution", self._data_key(self._values), alpha), compute)
 
     def _problem_data(self, problem):
         def compute():
@@ -108,7 +108,7 @@ class ImplicitBiasExplorer(Explorer):
             betas = np.array([self._solve(problem, alpha)[0].beta for alpha in IMPLICIT_BIAS_ALPHA_GRID])
             return min_l1, min_l2, betas
 
-        return self._cached(("limits", id(problem)), compute)
+        return self._cached(("limits", self._data_key(self._values)), compute)
 
     def _update(self, changed):
         problem = self._problem(self._values)
