@@ -37,20 +37,21 @@ __all__ = ["FIGURE_WIDTH", "LIVE_DPI", "PLAYER_COLORS", "PLAYER_DPI", "Blitter",
 LIVE_DPI = 80
 
 #: Resolution of the player frames: an explorer's figure (:data:`FIGURE_WIDTH` inches) is then
-#: 540 px wide, shown at that size on a desktop page (text of 10-11 pt: 14-15 px) and shrunk to
-#: about 330 px on a phone (390 px wide), where the same text is 9 px.
+#: 500 px wide, shown at that size on a desktop page and shrunk to about 320 px (0.64 of it) on a
+#: phone 390 px wide, where 11 pt text is still about 10 CSS px (the book's rule, see
+#: ``book/matplotlibrc``).
 PLAYER_DPI = 100
 
 #: Width of every explorer's figure, in inches; panels are stacked, one above the other, so that
 #: the figure stays readable when a phone shrinks it to the screen's width.
-FIGURE_WIDTH = 5.4
+FIGURE_WIDTH = 5.0
 
 #: Margins of the panels, in inches: left for the y labels, right for the legends (outside the
 #: panels, so that they never hide a line and need no redraw when the lines move).
-LEFT_MARGIN, RIGHT_MARGIN = 0.82, 1.3
+LEFT_MARGIN, RIGHT_MARGIN = 0.72, 1.34
 
 #: Text sizes in points: tick labels, axis labels, legends, figure title.
-TICK_SIZE, LABEL_SIZE, LEGEND_SIZE, TITLE_SIZE = 10.5, 11, 10, 11
+TICK_SIZE, LABEL_SIZE, LEGEND_SIZE, TITLE_SIZE = 11, 11, 10.5, 11
 
 #: Player frames are quantised to this many colours (a PNG palette): anti-aliased line plots keep
 #: their look and the frames shrink to about a third (measured on the explorers' figures).
@@ -153,7 +154,7 @@ def style_axes(axes):
     panel_width = FIGURE_WIDTH - LEFT_MARGIN - RIGHT_MARGIN
     for ax in axes:
         ax.tick_params(labelsize=TICK_SIZE)
-        ax.yaxis.set_label_coords(-0.62 / panel_width, 0.5)
+        ax.yaxis.set_label_coords(-0.56 / panel_width, 0.5)
 
 
 def side_legend(ax, handles, *, ncol=1, y=1.02):
