@@ -378,7 +378,7 @@ class Explorer:
         """A self-contained HTML player of the figure over a grid of values of one control.
 
         Each frame is drawn exactly as the live explorer draws it and embedded as a PNG
-        (``matplotlib.animation.FuncAnimation.to_jshtml``, frames quantised to a palette). The
+        (``FuncAnimation.to_jshtml`` of ``matplotlib.animation``, frames quantised to a palette). The
         player has a slider and play buttons, and needs no Python and no network.
 
         Parameters
