@@ -565,6 +565,21 @@ def test_default_player_is_fine_grained_and_small():
     assert len(html.encode()) < 1_500_000
 
 
+def test_player_frames_keep_every_coordinate_colour_exactly():
+    # Quantising a frame to an adaptive palette alone mapped the colours of coordinates drawn on
+    # few pixels (here beta_5 to beta_7, mostly hidden at 0) to grey in chapter 6's player, legend
+    # included.
+    explorer = LassoExplorer(data="random")
+    html = explorer.to_jshtml([0], control="random_state")
+    frame = re.findall(r'frames\[\d+\] = "data:image/png;base64,([^"]+)"', html)[0]
+    pixels = np.asarray(PIL.Image.open(io.BytesIO(base64.b64decode(frame))).convert("RGB")).reshape(-1, 3)
+    state = explorer.state
+    assert len(state["coordinates"]) == 10
+    for i in state["coordinates"]:
+        colour = np.round(255 * np.array(matplotlib.colors.to_rgb(state["colors"][i]))).astype(int)
+        assert (pixels == colour).all(axis=1).sum() >= 30, f"coordinate {i + 1} lost its colour"
+
+
 def _luminance(hex_colour):
     channels = np.array(matplotlib.colors.to_rgb(hex_colour))
     linear = np.where(channels <= 0.03928, channels / 12.92, ((channels + 0.055) / 1.055) ** 2.4)

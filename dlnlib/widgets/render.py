@@ -21,6 +21,7 @@ import re
 from contextlib import contextmanager
 
 import matplotlib
+import matplotlib.colors
 import numpy as np
 import PIL.Image
 from matplotlib.animation import FuncAnimation
@@ -28,10 +29,11 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-__all__ = ["FIGURE_WIDTH", "LIVE_DPI", "PLAYER_COLORS", "PLAYER_DPI", "Blitter", "SegmentOf", "coordinate_label",
-           "coordinate_legend", "figure_title",
-           "format_number", "new_figure", "padded_limits", "panel_grid", "player_card", "player_html", "side_legend",
-           "style_axes"]
+from ..plotting import COORDINATE_COLORS
+
+__all__ = ["FIGURE_WIDTH", "KEY_COLORS", "LIVE_DPI", "PLAYER_COLORS", "PLAYER_DPI", "Blitter", "SegmentOf",
+           "coordinate_label", "coordinate_legend", "figure_title", "format_number", "new_figure", "padded_limits",
+           "panel_grid", "player_card", "player_html", "side_legend", "style_axes"]
 
 #: Resolution of the live widget's PNG.
 LIVE_DPI = 80
@@ -53,9 +55,15 @@ LEFT_MARGIN, RIGHT_MARGIN = 0.72, 1.34
 #: Text sizes in points: tick labels, axis labels, legends, figure title.
 TICK_SIZE, LABEL_SIZE, LEGEND_SIZE, TITLE_SIZE = 11, 11, 10.5, 11
 
-#: Player frames are quantised to this many colours (a PNG palette): anti-aliased line plots keep
+#: Player frames are quantised to a palette of this many colours: anti-aliased line plots keep
 #: their look and the frames shrink to about a third (measured on the explorers' figures).
 PLAYER_COLORS = 96
+
+#: Colours every palette holds exactly, whatever the adaptive part picks: the coordinates'
+#: colours (a line or a legend entry that covers few pixels would otherwise be mapped to a
+#: neighbour, and a legend would show the wrong colour), black, white and the greys in use.
+KEY_COLORS = (*COORDINATE_COLORS, "#000000", "#ffffff", "#595959", "#808080", "#404040", "#999999", "#b3b3b3",
+              "#ededed", "#d62728", "#b00020")
 
 #: zlib level of the live PNGs: 1-3 encode several times faster than the default 6, for files
 #: about 15% larger (the PNG travels only to the local browser).
@@ -163,6 +171,8 @@ def side_legend(ax, handles, *, ncol=1, y=1.02):
     Examples
     --------
     >>> from matplotlib.lines import Line2D
+
+from ..plotting import COORDINATE_COLORS
     >>> from dlnlib.widgets.render import new_figure, side_legend
     >>> ax = new_figure(3.0).subplots()
     >>> legend = side_legend(ax, [Line2D([], [], color="k", label="flow")])
@@ -375,11 +385,17 @@ def player_html(blitter, draw_frame, n_frames, *, fps, dpi=PLAYER_DPI, alt=""):
 
 
 def _quantised(encoded):
-    """A base64 PNG re-encoded with a palette of :data:`PLAYER_COLORS` colours."""
+    """A base64 PNG re-encoded with a palette: :data:`KEY_COLORS` exactly, the rest adapted to the image."""
     image = PIL.Image.open(io.BytesIO(base64.b64decode(encoded.replace("\\", "").replace("\n", "")))).convert("RGB")
-    palette = image.quantize(colors=PLAYER_COLORS, method=PIL.Image.Quantize.MEDIANCUT, dither=PIL.Image.Dither.NONE)
+    key = [channel for colour in KEY_COLORS for channel in matplotlib.colors.to_rgb(colour)]
+    key = [round(255 * channel) for channel in key]
+    adaptive = image.quantize(colors=PLAYER_COLORS - len(KEY_COLORS), method=PIL.Image.Quantize.MEDIANCUT,
+                              dither=PIL.Image.Dither.NONE)
+    colours = adaptive.getpalette()[: 3 * (PLAYER_COLORS - len(KEY_COLORS))] + key
+    palette = PIL.Image.new("P", (1, 1))
+    palette.putpalette(colours + colours[:3] * (256 - len(colours) // 3))  # pad with a colour already there
     buffer = io.BytesIO()
-    palette.save(buffer, format="png", optimize=True)
+    image.quantize(palette=palette, dither=PIL.Image.Dither.NONE).save(buffer, format="png", optimize=True)
     return base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
