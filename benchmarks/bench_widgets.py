@@ -3,7 +3,7 @@
 A *control change* is what the live widget does when a control moves: ``explorer.set(...)``
 (validate, recompute what depends on the control, update the drawing) followed by rendering
 the PNG that the ``ipywidgets.Image`` displays (only what changed is re-rendered: see
-``dlnlib.widgets.render.Blitter``). Targets (issue 9): every control under 100 ms median at
+``dlnlib.widgets._render.Blitter``). Targets (issue 9): every control under 100 ms median at
 n = 50, d = 100, and under 300 ms at the largest values the sliders allow.
 
 Each row moves one control through values not seen before (the explorers cache results, so
@@ -116,7 +116,7 @@ def main(quick=False):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # general-position warnings on some random seeds
         print("dlnlib.widgets: one control change = set + PNG render (ms); wall and CPU time of this process")
-        report(f"n = 50, d = 100 (5 non-zeros, no noise)",
+        report("n = 50, d = 100 (5 non-zeros, no noise)",
                dynamics_rows(typical, False, quick) + implicit_bias_rows(typical, False, quick)
                + lasso_rows(typical, quick), TARGET_TYPICAL)
         report(f"largest slider values: dynamics {largest}, implicit bias {ib_largest}",

@@ -106,6 +106,8 @@ def plot_loss(result, ax=None, *, t_max=None, **line_kwargs):
     Parameters
     ----------
     result : trajectory or saddle path
+        A :func:`dlnlib.gradient_flow` or :func:`dlnlib.gradient_descent` result, or a
+        :func:`dlnlib.saddle_to_saddle` path.
     ax : matplotlib Axes, optional
         Drawn into the current axes if omitted.
     t_max : float, optional
@@ -116,6 +118,7 @@ def plot_loss(result, ax=None, *, t_max=None, **line_kwargs):
     Returns
     -------
     matplotlib Axes
+        The axes drawn into.
 
     Examples
     --------
@@ -144,7 +147,10 @@ def plot_coordinates(result, ax=None, *, coordinates=None, t_max=None, label=Tru
     Parameters
     ----------
     result : trajectory or saddle path
+        A :func:`dlnlib.gradient_flow` or :func:`dlnlib.gradient_descent` result, or a
+        :func:`dlnlib.saddle_to_saddle` path.
     ax : matplotlib Axes, optional
+        Drawn into the current axes if omitted.
     coordinates : sequence of int, optional
         Which coordinates to draw (default: all of them when :math:`d\le10`, else those that are
         ever non-zero, at most ten, largest first).
@@ -158,6 +164,7 @@ def plot_coordinates(result, ax=None, *, coordinates=None, t_max=None, label=Tru
     Returns
     -------
     matplotlib Axes
+        The axes drawn into.
 
     Examples
     --------
@@ -189,12 +196,16 @@ def plot_dual(result, ax=None, *, coordinates=None, t_max=None, label=True, band
     Parameters
     ----------
     result : trajectory or saddle path
+        A :func:`dlnlib.gradient_flow` or :func:`dlnlib.gradient_descent` result, or a
+        :func:`dlnlib.saddle_to_saddle` path.
     ax : matplotlib Axes, optional
+        Drawn into the current axes if omitted.
     coordinates : sequence of int, optional
         As in :func:`plot_coordinates`.
     t_max : float, optional
         For a saddle path, where the last segment ends.
     label : bool, default True
+        Label the lines (1-based, as in the book).
     band : bool, default True
         Shade the band :math:`|s_i|\le1` and draw its edges.
     **line_kwargs
@@ -203,6 +214,7 @@ def plot_dual(result, ax=None, *, coordinates=None, t_max=None, label=True, band
     Returns
     -------
     matplotlib Axes
+        The axes drawn into.
 
     Examples
     --------
@@ -238,7 +250,9 @@ def mark_jumps(path, ax=None, *, label=True, **line_kwargs):
     Parameters
     ----------
     path : saddle path
+        A :func:`dlnlib.saddle_to_saddle` path.
     ax : matplotlib Axes, optional
+        Drawn into the current axes if omitted.
     label : bool, default True
         Label the first line "jump times".
     **line_kwargs
@@ -247,6 +261,7 @@ def mark_jumps(path, ax=None, *, label=True, **line_kwargs):
     Returns
     -------
     matplotlib Axes
+        The axes drawn into.
 
     Examples
     --------
@@ -271,17 +286,20 @@ def plot_path_3d(path, ax=None, *, trajectories=(), coordinates=(0, 1, 2), annot
     Parameters
     ----------
     path : saddle path
+        A :func:`dlnlib.saddle_to_saddle` path.
     ax : matplotlib 3-D Axes, optional
         A new figure's 3-D axes if omitted.
     trajectories : sequence of trajectory results
         Flows (or descents) drawn as curves through the saddles, labelled by their ``alpha``.
     coordinates : three ints, default (0, 1, 2)
+        The coordinates on the three axes (0-based).
     annotate : bool, default True
         Label each saddle :math:`\beta_k`.
 
     Returns
     -------
     matplotlib Axes (3-D)
+        The axes drawn into.
 
     Examples
     --------
@@ -317,20 +335,24 @@ def plot_lasso_path(lasso, ax=None, *, coordinates=None, inverse=False, label=Tr
 
     Parameters
     ----------
-    lasso : result of :func:`dlnlib.lasso_path`
+    lasso : LassoPath
+        The result of :func:`dlnlib.lasso_path`.
     ax : matplotlib Axes, optional
+        Drawn into the current axes if omitted.
     coordinates : sequence of int, optional
         As in :func:`plot_coordinates`.
     inverse : bool, default False
         Plot against :math:`1/\lambda`, the time scale on which it compares with the saddle path
         (the knot at :math:`\lambda=0` is then left out).
     label : bool, default True
+        Label the lines (1-based, as in the book).
     **line_kwargs
         Passed to ``ax.plot``.
 
     Returns
     -------
     matplotlib Axes
+        The axes drawn into.
 
     Examples
     --------
@@ -395,7 +417,9 @@ def staircase(times, values, end):
     Returns
     -------
     t : ndarray, shape (2p + 2,)
+        Each inner time twice: the corners.
     v : ndarray, shape (2p + 2,) or (2p + 2, d)
+        Each value twice.
 
     Examples
     --------
@@ -425,6 +449,7 @@ def pick_coordinates(beta, coordinates=None, limit=10):
     coordinates : sequence of int, optional
         An explicit choice, returned as is.
     limit : int, default 10
+        At most this many coordinates.
 
     Returns
     -------

@@ -4,11 +4,11 @@ No browser: figures are rendered with Agg, and the ipywidgets objects are driven
 """
 
 import base64
-import dataclasses
 import io
 import re
 import subprocess
 import sys
+import types
 
 import matplotlib
 
@@ -21,8 +21,8 @@ import pytest  # noqa: E402
 import dlnlib  # noqa: E402
 from dlnlib import plotting  # noqa: E402
 from dlnlib.widgets import DynamicsExplorer, ImplicitBiasExplorer, LassoExplorer, live_mode  # noqa: E402
+from dlnlib.widgets import _render as render  # noqa: E402
 from dlnlib.widgets import dynamics as dynamics_module  # noqa: E402
-from dlnlib.widgets import render  # noqa: E402
 from dlnlib.widgets.base import PLAYER_FRAMES  # noqa: E402
 
 
@@ -246,10 +246,11 @@ def test_a_failed_flow_is_reported_not_drawn(monkeypatch):
 
     def failing_flow(problem, alpha, t_max, **kwargs):
         flow = real_flow(problem, alpha, t_max, **kwargs)
-        if alpha < 1e-50:  # a stand-in for a solver failure: NaN path, success False
+        if alpha < 1e-50:  # a stand-in for a failed solve, as FlowPath reports one: NaN path, success False
             nan = np.full_like(flow.beta, np.nan)
-            return dataclasses.replace(flow, beta=nan, dual=nan, loss=np.full_like(flow.loss, np.nan),
-                                       success=False, message="the solver gave up (test)")
+            return types.SimpleNamespace(t=flow.t, beta=nan, dual=nan, loss=np.full_like(flow.loss, np.nan),
+                                         alpha=alpha, t_max=flow.t_max, success=False,
+                                         message="the solver gave up (test)")
         return flow
 
     monkeypatch.setattr(dynamics_module, "gradient_flow", failing_flow)
@@ -440,7 +441,7 @@ def test_bad_control_values_raise_naming_the_control(factory, values, name):
                                      lambda: LassoExplorer(data="random")])
 def test_sliders_allow_exactly_what_set_accepts(factory):
     explorer = factory()
-    explorer.widget
+    assert explorer.widget.children  # builds the live widget
     for name, widget in explorer._live.controls.items():
         kind = explorer._spec[name].kind
         if kind not in ("int", "seed", "real", "log"):
@@ -458,19 +459,19 @@ def test_sliders_allow_exactly_what_set_accepts(factory):
 
 def test_dependent_ranges_follow_the_data():
     explorer = DynamicsExplorer(n_samples=10, n_features=12)
-    explorer.widget
+    assert explorer.widget.children  # builds the live widget
     assert explorer.control_range("n_nonzero") == (1, 12)
     explorer.set(n_features=6, n_nonzero=2)
     assert explorer._live.controls["n_nonzero"].max == 6
     lasso = LassoExplorer()
-    lasso.widget
+    assert lasso.widget.children  # builds the live widget
     lasso.set(data="no coordinate leaves")
     assert lasso._live.controls["t"].max == pytest.approx(lasso.state["t_max"])
 
 
 def test_status_line_follows_set_from_code():
     explorer = DynamicsExplorer(n_samples=10, n_features=12, alpha=1e-5)
-    explorer.widget
+    assert explorer.widget.children  # builds the live widget
     assert "overparametrised" in explorer._live.status.value
     explorer.set(n_samples=30)  # from code, not from the widget
     assert "underparametrised" in explorer._live.status.value
@@ -479,7 +480,7 @@ def test_status_line_follows_set_from_code():
 
 def test_bad_value_from_the_widget_is_reported_not_raised():
     explorer = DynamicsExplorer(n_samples=10, n_features=12, alpha=1e-5)
-    explorer.widget
+    assert explorer.widget.children  # builds the live widget
     live = explorer._live
     live.controls["other_alphas"].value = "1e-3, banana"
     assert "other_alphas" in live.status.value

@@ -21,10 +21,10 @@ from contextlib import contextmanager
 import numpy as np
 
 from ..problem import Problem, sparse_regression
-from . import render
+from . import _render as render
 
 __all__ = ["JUMP_SHARE", "MODE_VARIABLE", "PLAYER_FPS", "PLAYER_FRAMES", "SEED_RANGE", "TIME_MARGIN", "Control",
-           "Explorer", "data_controls", "live_mode", "one_blas_thread", "regime", "time_axis_end"]
+           "Explorer", "live_mode", "time_axis_end"]
 
 #: Environment variable that chooses what :meth:`Explorer.view` shows: ``static`` (the offline
 #: player; the book build sets it) or ``live`` (the widget). Unset: the widget in a Jupyter
@@ -64,6 +64,11 @@ def live_mode():
     ``static`` forces the player (the HTML book's build sets it, so the same chapter cell shows
     a player in the book and the live explorer in Jupyter), ``live`` forces the widget.
 
+    Returns
+    -------
+    bool
+        Whether :meth:`Explorer.view` shows the live widget.
+
     Raises
     ------
     ValueError
@@ -100,17 +105,18 @@ _BLAS = {}
 
 
 @contextmanager
-def one_blas_thread():
+def _one_blas_thread():
     """Run the block with BLAS limited to one thread, when threadpoolctl is installed.
 
     The explorers' matrices are small (n, d in the hundreds): there, threads cost more than they
     save, and on a busy machine much more (measured on 2 shared cores: a flow at n = 200, d = 400
     took 1.8 s with the default threads and 0.12 s with one).
+
     Examples
     --------
     >>> import numpy as np
-    >>> from dlnlib.widgets.base import one_blas_thread
-    >>> with one_blas_thread():
+    >>> from dlnlib.widgets.base import _one_blas_thread
+    >>> with _one_blas_thread():
     ...     product = np.ones((50, 100)) @ np.ones(100)
     >>> float(product[0])
     100.0
@@ -154,6 +160,7 @@ class Control:
         A control of the random data, fixed when the explorer is given a problem.
     limit : int, optional
         For ``alphas``: at most this many values.
+
     Examples
     --------
     >>> from dlnlib.widgets.base import Control
@@ -179,7 +186,33 @@ class Control:
         return f"Control({self.name!r}, {self.kind!r})"
 
     def check(self, value, low, high):
-        """``value`` normalised (float, int, tuple...), or a ValueError that names the control."""
+        """Validate a value of this control against a range.
+
+        Parameters
+        ----------
+        value : object
+            The value given to ``set``.
+        low, high : float or None
+            The range to check against (the explorer's current one; ignored for a choice or a
+            bool).
+
+        Returns
+        -------
+        object
+            The value normalised: a float, an int, a bool, a sorted tuple of floats, or None.
+
+        Raises
+        ------
+        ValueError
+            If the value is not of the control's kind or not in the range; the message names
+            the control and what is allowed.
+
+        Examples
+        --------
+        >>> from dlnlib.widgets.base import Control
+        >>> Control("other_alphas", "alphas", "more α", low=1e-100, high=0.1, limit=4).check([1e-5, 1e-2], 1e-100, 0.1)
+        (0.01, 1e-05)
+        """
         name, kind = self.name, self.kind
         if kind == "choice":
             if value not in self.options:
@@ -190,7 +223,8 @@ class Control:
                 raise ValueError(f"{name} must be True or False; got {value!r}")
             return bool(value)
         if kind in ("int", "seed"):
-            if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral) or not low <= value <= high:
+            is_integer = isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_))
+            if not is_integer or not low <= value <= high:
                 raise ValueError(f"{name} must be an integer between {low} and {high}; got {value!r}")
             return int(value)
         if kind == "alphas":
@@ -229,6 +263,18 @@ def _same(a, b):
 class Explorer:
     """Base class of the explorers: controls, validation, caching, rendering, live widget, player.
 
+    Parameters
+    ----------
+    problem : Problem or None
+        The data to show, or None for random data from the explorer's data controls.
+    values : dict
+        A value for every control, by name.
+
+    Raises
+    ------
+    ValueError
+        If ``problem`` is not a :class:`~dlnlib.Problem` or a value is not allowed.
+
     Examples
     --------
     Every explorer is one; :class:`~dlnlib.widgets.LassoExplorer` here:
@@ -264,19 +310,44 @@ class Explorer:
         self.figure = render.new_figure(self.HEIGHT)
         self._blitter = render.Blitter(self.figure)
         self._build_figure()
-        with one_blas_thread():
+        with _one_blas_thread():
             self._apply(self._validate(dict(values), set(values)))
 
     # ---- public interface -------------------------------------------------------------------
 
     @property
     def values(self):
-        """The current control values, as a new dict."""
+        """The current control values.
+
+        Returns
+        -------
+        dict
+            A new dict, control name -> value.
+
+        Examples
+        --------
+        >>> from dlnlib.widgets import LassoExplorer
+        >>> LassoExplorer(t=3.0).values["t"]
+        3.0
+        """
         return dict(self._values)
 
     @property
     def controls(self):
-        """The names of the controls ``set`` accepts (data controls are fixed when a problem is given)."""
+        """The names of the controls ``set`` accepts.
+
+        Returns
+        -------
+        tuple of str
+            In the widget's order; without the data controls when a problem was given.
+
+        Examples
+        --------
+        >>> import dlnlib
+        >>> from dlnlib.widgets import ImplicitBiasExplorer
+        >>> ImplicitBiasExplorer(dlnlib.three_coordinate_example()).controls
+        ('alpha',)
+        """
         return tuple(c.name for c in self.CONTROLS if not (c.data and self._fixed_problem is not None))
 
     def control_range(self, name):
@@ -285,6 +356,27 @@ class Explorer:
         Ranges can depend on the data (the cursor time of :class:`LassoExplorer`, the axis end of
         :class:`DynamicsExplorer`) and on other controls (``n_nonzero`` at most ``n_features``);
         the live widget's sliders use exactly these bounds.
+
+        Parameters
+        ----------
+        name : str
+            A control's name.
+
+        Returns
+        -------
+        tuple
+            ``(low, high)`` for a number, the options for a choice, ``(False, True)`` for a bool.
+
+        Raises
+        ------
+        ValueError
+            If ``name`` is not a control.
+
+        Examples
+        --------
+        >>> from dlnlib.widgets import DynamicsExplorer
+        >>> DynamicsExplorer(n_samples=10, n_features=12).control_range("n_nonzero")
+        (1, 12)
         """
         control = self._control(name)
         if control.kind == "choice":
@@ -304,7 +396,8 @@ class Explorer:
 
         Returns
         -------
-        self
+        Explorer
+            The explorer itself, so that calls chain: ``explorer.set(alpha=1e-5).state``.
 
         Raises
         ------
@@ -312,8 +405,14 @@ class Explorer:
             If a name is not a control, a data control is set while the explorer shows a given
             problem, or a value is outside its range (the message names the control). Nothing
             changes then.
+
+        Examples
+        --------
+        >>> from dlnlib.widgets import LassoExplorer
+        >>> LassoExplorer().set(t=12.0).values["t"]
+        12.0
         """
-        with one_blas_thread():
+        with _one_blas_thread():
             self._apply(self._merge(values))
         if self._live is not None:
             self._live.refresh()
@@ -321,7 +420,19 @@ class Explorer:
 
     @property
     def status(self):
-        """The status line: what the figure shows, and anything that went wrong in the last update."""
+        """The status line: what the figure shows, and anything that went wrong in the last update.
+
+        Returns
+        -------
+        str
+            The text the live widget shows under its controls.
+
+        Examples
+        --------
+        >>> from dlnlib.widgets import LassoExplorer
+        >>> LassoExplorer().status.split(";")[0]
+        'n = 3 ≥ d = 3: underparametrised (one least-squares fit)'
+        """
         return " ".join([self._status_text(), *self._notes]).strip()
 
     @property
@@ -330,6 +441,17 @@ class Explorer:
 
         ``lines`` maps a name to the ``(m, 2)`` array of ``(x, y)`` points of the line with that
         name, read back from the figure. The other keys are documented by each explorer.
+
+        Returns
+        -------
+        dict
+            A new dict; its arrays are copies.
+
+        Examples
+        --------
+        >>> from dlnlib.widgets import LassoExplorer
+        >>> LassoExplorer(t=10.0).state["lines"]["cursor_lasso"][:, 0].tolist()
+        [10.0, 10.0]
         """
         state = dict(self._state())
         state["values"] = self.values
@@ -342,13 +464,25 @@ class Explorer:
     def widget(self):
         """The live ipywidgets interface: controls, a status line and the figure (built on first access).
 
+        Returns
+        -------
+        ipywidgets.VBox
+            The controls (their ranges are :meth:`control_range`), the status line and the image.
+
         Raises
         ------
         ImportError
             If ipywidgets is not installed (``pip install ipywidgets``).
+
+        Examples
+        --------
+        >>> from dlnlib.widgets import LassoExplorer
+        >>> box = LassoExplorer().widget
+        >>> type(box).__name__
+        'VBox'
         """
         if self._live is None:
-            from .controls import LiveView  # the only import of ipywidgets
+            from ._controls import LiveView  # the only import of ipywidgets
 
             self._live = LiveView(self)
         return self._live.box
@@ -362,8 +496,23 @@ class Explorer:
 
         Parameters
         ----------
-        values, control, **player_options
+        values : sequence, optional
             For :meth:`static_view` (ignored by the live widget).
+        control : str, optional
+            For :meth:`static_view` (ignored by the live widget).
+        **player_options
+            For :meth:`to_jshtml` (ignored by the live widget).
+
+        Returns
+        -------
+        Explorer or IPython.display.HTML
+            What Jupyter then shows.
+
+        Examples
+        --------
+        >>> from dlnlib.widgets import LassoExplorer
+        >>> type(LassoExplorer().view([5.0, 10.0])).__name__  # not in Jupyter here: the player
+        'HTML'
         """
         if live_mode():
             return self
@@ -390,7 +539,8 @@ class Explorer:
             The control to scrub; default the explorer's main one.
         fps : float, default :data:`PLAYER_FPS`
             Frames per second when played.
-        dpi : float, default :data:`render.PLAYER_DPI`
+        dpi : float, default 100
+            Resolution of the frames (``_render.PLAYER_DPI``).
 
         Returns
         -------
@@ -401,6 +551,12 @@ class Explorer:
         ------
         ValueError
             If ``control`` is not a control or a value is out of its range.
+
+        Examples
+        --------
+        >>> from dlnlib.widgets import LassoExplorer
+        >>> LassoExplorer().to_jshtml([5.0, 10.0]).count("data:image/png")
+        2
         """
         control = self.MAIN_CONTROL if control is None else control
         if control not in self.controls:
@@ -409,7 +565,7 @@ class Explorer:
         if len(values) == 0:
             raise ValueError("values must hold at least one value of the control")
         original = self.values
-        with one_blas_thread():
+        with _one_blas_thread():
             frames = [self._merge({control: value}) for value in values]
 
             def draw_frame(k):
@@ -426,7 +582,29 @@ class Explorer:
         """:meth:`to_jshtml` as an ``IPython.display.HTML`` object, in a card with a note on the live version.
 
         The card has its own light colours, so the player and its note read the same in a light
-        or a dark page theme. ``player_options`` go to :meth:`to_jshtml`.
+        or a dark page theme.
+
+        Parameters
+        ----------
+        values : sequence, optional
+            The control values, one per frame (see :meth:`to_jshtml`).
+        control : str, optional
+            The control to scrub; default the explorer's main one.
+        note : bool, default True
+            Add the note on how to get the live explorer.
+        **player_options
+            Passed to :meth:`to_jshtml` (``fps``, ``dpi``).
+
+        Returns
+        -------
+        IPython.display.HTML
+            The card; Jupyter and the book's build display it.
+
+        Examples
+        --------
+        >>> from dlnlib.widgets import LassoExplorer
+        >>> "live <code>LassoExplorer</code>" in LassoExplorer().static_view([5.0]).data
+        True
         """
         from IPython.display import HTML
 
@@ -519,7 +697,8 @@ class Explorer:
         return self._blitter.png()
 
     def _alt_text(self, control):
-        return f"{type(self).__name__}: {self._figure_description()}, one frame per value of {self._spec[control].label}."
+        label = self._spec[control].label
+        return f"{type(self).__name__}: {self._figure_description()}, one frame per value of {label}."
 
     def _live_note(self):
         name = type(self).__name__
@@ -551,13 +730,13 @@ class Explorer:
         return "the figure"
 
 
-def data_controls(*, max_samples, max_features, max_nonzero, max_noise):
+def _data_controls(*, max_samples, max_features, max_nonzero, max_noise):
     """The controls of :func:`dlnlib.sparse_regression`, with the largest values an explorer allows.
 
     Examples
     --------
-    >>> from dlnlib.widgets.base import data_controls
-    >>> [control.name for control in data_controls(max_samples=200, max_features=400, max_nonzero=40, max_noise=1.0)]
+    >>> from dlnlib.widgets.base import _data_controls
+    >>> [control.name for control in _data_controls(max_samples=200, max_features=400, max_nonzero=40, max_noise=1.0)]
     ['n_samples', 'n_features', 'n_nonzero', 'noise', 'random_state']
     """
     return (
@@ -572,7 +751,16 @@ def data_controls(*, max_samples, max_features, max_nonzero, max_noise):
 def time_axis_end(path):
     """:data:`TIME_MARGIN` times the last jump time that removes at least :data:`JUMP_SHARE` of the loss decrease.
 
-    1.0 for a path without jumps.
+    Parameters
+    ----------
+    path : SaddlePath
+        The result of :func:`dlnlib.saddle_to_saddle`.
+
+    Returns
+    -------
+    float
+        The end of the time axis (accelerated clock); 1.0 for a path without jumps.
+
     Examples
     --------
     >>> import dlnlib
@@ -589,14 +777,14 @@ def time_axis_end(path):
     return TIME_MARGIN * float(path.times[matters[-1] + 1])
 
 
-def regime(problem):
+def _regime(problem):
     """One phrase: over- or underparametrised, with n and d.
 
     Examples
     --------
     >>> import dlnlib
-    >>> from dlnlib.widgets.base import regime
-    >>> regime(dlnlib.sparse_regression(20, 40, 3, random_state=0))
+    >>> from dlnlib.widgets.base import _regime
+    >>> _regime(dlnlib.sparse_regression(20, 40, 3, random_state=0))
     'n = 20 < d = 40: overparametrised (many interpolators)'
     """
     n, d = problem.X.shape

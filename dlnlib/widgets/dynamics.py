@@ -7,12 +7,12 @@ from matplotlib.collections import LineCollection
 from matplotlib.lines import Line2D
 
 from ..convergence import _first_crossing
-from ..errors import PrecisionWarning
+from ..errors import DivergenceWarning, PrecisionWarning
 from ..flow import gradient_descent, gradient_flow
 from ..plotting import coordinate_colors, pick_coordinates, staircase
 from ..saddles import saddle_to_saddle
-from . import render
-from .base import PLAYER_FRAMES, Control, Explorer, data_controls, regime, time_axis_end
+from . import _render as render
+from .base import PLAYER_FRAMES, Control, Explorer, _data_controls, _regime, time_axis_end
 
 __all__ = ["FLOW_ATOL", "FLOW_RTOL", "GD_MAX_STEPS", "MAX_COORDINATES", "DynamicsExplorer"]
 
@@ -78,15 +78,23 @@ class DynamicsExplorer(Explorer):
     problem : Problem, optional
         Data to show; by default random sparse data from the data controls.
     alpha : float, default 1e-10
+        The initialisation scale of the flow drawn solid.
     other_alphas : sequence of float, default ()
+        Up to four more scales, drawn thin.
     clock : {"accelerated", "raw"}, default "accelerated"
+        The time axis: :math:`\tilde t=t/\log(1/\alpha)` or :math:`t`.
     log_time, log_loss, gd : bool, default False
+        A logarithmic time axis; a logarithmic loss axis; the gradient-descent overlay.
     step_size : float, default 0.05
         :math:`\eta` of the gradient-descent overlay, on the raw clock.
     t_max : float, optional
+        End of the time axis on the accelerated clock; None chooses it from the jumps that matter.
     n_samples, n_features, n_nonzero : int, default 20, 40, 3
+        Shape of the random data and the number of non-zeros of :math:`\beta^\star`.
     noise : float, default 0
+        Standard deviation of the label noise of the random data.
     random_state : int, default 0
+        Seed of the random data.
 
     Attributes
     ----------
@@ -121,7 +129,7 @@ class DynamicsExplorer(Explorer):
     ALPHA_RANGE = (1e-100, 1e-1)
 
     CONTROLS = (
-        *data_controls(max_samples=200, max_features=400, max_nonzero=40, max_noise=1.0),
+        *_data_controls(max_samples=200, max_features=400, max_nonzero=40, max_noise=1.0),
         Control("alpha", "log", "α (initial scale)", low=ALPHA_RANGE[0], high=ALPHA_RANGE[1], step=0.25),
         Control("other_alphas", "alphas", "more α", low=ALPHA_RANGE[0], high=ALPHA_RANGE[1], limit=4),
         Control("clock", "choice", "clock", options=("accelerated", "raw")),
@@ -174,7 +182,8 @@ class DynamicsExplorer(Explorer):
 
         def run():
             with warnings.catch_warnings():
-                warnings.simplefilter("ignore", PrecisionWarning)  # reported in the status line instead
+                # both are reported in the status line instead
+                warnings.simplefilter("ignore", (PrecisionWarning, DivergenceWarning))
                 return gradient_descent(self._problem(values), alpha, step_size, n_steps, clock="accelerated",
                                         record_every=max(1, n_steps // GD_POINTS))
 
@@ -398,7 +407,8 @@ class DynamicsExplorer(Explorer):
         if values["gd"]:
             title += f";  GD step η = {render.format_number(values['step_size'])}"
         if self._first_jump_time is not None:
-            title += (f"\nflow's first jump: t̃ = {self._first_jump_time:.3g} (raw t = {ell * self._first_jump_time:.3g})"
+            first = self._first_jump_time
+            title += (f"\nflow's first jump: t̃ = {first:.3g} (raw t = {ell * first:.3g})"
                       f"\nAlgorithm 1's: t₁ = 1/λmax = {path.times[1]:.3g}")
         self._title.set_text(title)
 
@@ -469,7 +479,7 @@ class DynamicsExplorer(Explorer):
         if shown < path.n_jumps and self._values["t_max"] is None:
             axis += " (the jumps that each remove at least 1% of the loss decrease; log time shows all)"
         clock = "raw clock t" if self._values["clock"] == "raw" else "accelerated clock t̃ = t/log(1/α)"
-        return (f"{regime(self._problem_shown)}. Algorithm 1: {path.n_jumps} jumps"
+        return (f"{_regime(self._problem_shown)}. Algorithm 1: {path.n_jumps} jumps"
                 f"{f', {left} coordinate exits' if left else ''}, {axis}. Time on the {clock}; "
                 "loss L = |Xβ − y|²/(2n).")
 

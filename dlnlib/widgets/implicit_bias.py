@@ -1,4 +1,4 @@
-r"""The implicit-bias explorer: the flow's limit :math:`\beta^\alpha_\infty` from minimum :math:`\ell_2` to minimum :math:`\ell_1`."""
+r"""The implicit-bias explorer: the limit :math:`\beta^\alpha_\infty` of the flow as :math:`\alpha` moves."""
 
 import warnings
 
@@ -10,8 +10,8 @@ from ..errors import ConvergenceWarning
 from ..implicit_bias import implicit_bias_solution, min_l2_solution
 from ..lasso import min_l1_solution
 from ..plotting import coordinate_colors, pick_coordinates
-from . import render
-from .base import PLAYER_FRAMES, Control, Explorer, data_controls, regime
+from . import _render as render
+from .base import PLAYER_FRAMES, Control, Explorer, _data_controls, _regime
 from .dynamics import MAX_COORDINATES
 
 __all__ = ["IMPLICIT_BIAS_ALPHA_GRID", "ImplicitBiasExplorer"]
@@ -24,7 +24,7 @@ _OTHER = "0.6"  # stems of the coordinates without a line in the path panel
 
 
 class ImplicitBiasExplorer(Explorer):
-    r"""The limit point :math:`\beta^\alpha_\infty` of the flow, between the minimum-:math:`\ell_2` and minimum-:math:`\ell_1` solutions.
+    r"""The flow's limit :math:`\beta^\alpha_\infty`, between the min-:math:`\ell_2` and min-:math:`\ell_1` solutions.
 
     :math:`\beta^\alpha_\infty=\arg\min\{\phi_\alpha(\beta):\beta\in\arg\min L\}`
     (:func:`dlnlib.implicit_bias_solution`) tends to the minimum-:math:`\ell_2` solution as
@@ -44,10 +44,15 @@ class ImplicitBiasExplorer(Explorer):
     Parameters
     ----------
     problem : Problem, optional
+        Data to show; by default random sparse data from the data controls.
     alpha : float, default 1.0
         Initialisation scale, between ``1e-6`` and ``1e3``.
-    n_samples, n_features, n_nonzero, noise, random_state
-        Random data (default 15, 40, 3, 0, 0).
+    n_samples, n_features, n_nonzero : int, default 15, 40, 3
+        Shape of the random data and the number of non-zeros of :math:`\beta^\star`.
+    noise : float, default 0
+        Standard deviation of the label noise of the random data.
+    random_state : int, default 0
+        Seed of the random data.
 
     Attributes
     ----------
@@ -72,7 +77,7 @@ class ImplicitBiasExplorer(Explorer):
     ALPHA_RANGE = (1e-6, 1e3)
 
     CONTROLS = (
-        *data_controls(max_samples=100, max_features=200, max_nonzero=20, max_noise=1.0),
+        *_data_controls(max_samples=100, max_features=200, max_nonzero=20, max_noise=1.0),
         Control("alpha", "log", "α (initial scale)", low=ALPHA_RANGE[0], high=ALPHA_RANGE[1], step=0.1),
     )
     ROWS = (("alpha",), ("n_samples", "n_features", "n_nonzero"), ("noise", "random_state"))
@@ -241,7 +246,7 @@ class ImplicitBiasExplorer(Explorer):
         }
 
     def _status_text(self):
-        return (f"{regime(self._problem_shown)}. The flow from u₀ = √2 α 1, v₀ = 0 converges to β^α, "
+        return (f"{_regime(self._problem_shown)}. The flow from u₀ = √2 α 1, v₀ = 0 converges to β^α, "
                 "the minimiser of the hyperbolic entropy φ_α over the least-squares solutions.")
 
     def _figure_description(self):

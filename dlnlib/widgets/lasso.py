@@ -8,8 +8,8 @@ from ..lasso import lasso_path
 from ..plotting import coordinate_colors, pick_coordinates, staircase
 from ..problem import sparse_regression, three_coordinate_example
 from ..saddles import saddle_to_saddle
-from . import render
-from .base import PLAYER_FRAMES, TIME_MARGIN, Control, Explorer, data_controls, regime
+from . import _render as render
+from .base import PLAYER_FRAMES, TIME_MARGIN, Control, Explorer, _data_controls, _regime
 from .dynamics import MAX_COORDINATES
 
 __all__ = ["LASSO_TIME_POINTS", "NO_LEAVE_DATA", "LassoExplorer"]
@@ -26,7 +26,7 @@ LASSO_TIME_POINTS = 400
 NO_LEAVE_DATA = {"n_samples": 8, "n_features": 5, "n_nonzero": 3, "noise": 0.5, "random_state": 1}
 
 #: Sizes accepted for the random data (given to the constructor).
-_SIZES = {c.name: c for c in data_controls(max_samples=200, max_features=400, max_nonzero=40, max_noise=1.0)}
+_SIZES = {c.name: c for c in _data_controls(max_samples=200, max_features=400, max_nonzero=40, max_noise=1.0)}
 
 
 
@@ -52,15 +52,18 @@ class LassoExplorer(Explorer):
     Parameters
     ----------
     problem : Problem, optional
+        Data to show; then ``data`` and ``random_state`` are fixed.
     data : {"coordinates leave", "no coordinate leaves", "random"}, default "coordinates leave"
     t : float, optional
         The cursor, between 0 and the end of the time axis; default: halfway between the first
         time a coordinate leaves and the next jump, or the middle of the axis if none leaves.
     random_state : int, default 0
         Seed of the random data.
-    n_samples, n_features, n_nonzero, noise
-        Sizes of the random data (default 6, 10, 3, 0: overparametrised, where coordinates
-        often leave; at most 200, 400, 40 and 1).
+    n_samples, n_features, n_nonzero : int, default 6, 10, 3
+        Sizes of the random data (overparametrised, where coordinates often leave; at most 200,
+        400 and 40).
+    noise : float, default 0
+        Label noise of the random data (at most 1).
     t_max : float, optional
         End of the time axis; default 1.25 times the last jump time.
 
@@ -305,7 +308,7 @@ class LassoExplorer(Explorer):
         }
 
     def _status_text(self):
-        return (f"{regime(self._problem_shown)}; Algorithm 1: {self._path.n_jumps} jumps, the time axis ends at "
+        return (f"{_regime(self._problem_shown)}; Algorithm 1: {self._path.n_jumps} jumps, the time axis ends at "
                 f"t = {self._t_max:.3g}. Accelerated clock.")
 
     def _figure_description(self):

@@ -121,7 +121,7 @@ def new_figure(height):
 
     Examples
     --------
-    >>> from dlnlib.widgets.render import FIGURE_WIDTH, new_figure
+    >>> from dlnlib.widgets._render import FIGURE_WIDTH, new_figure
     >>> figure = new_figure(4.0)
     >>> figure.get_size_inches().tolist() == [FIGURE_WIDTH, 4.0]
     True
@@ -136,7 +136,7 @@ def panel_grid(figure, height_ratios, *, bottom, top, hspace=0.2):
 
     Examples
     --------
-    >>> from dlnlib.widgets.render import new_figure, panel_grid
+    >>> from dlnlib.widgets._render import new_figure, panel_grid
     >>> figure = new_figure(5.0)
     >>> top, gap, bottom = panel_grid(figure, [1, 0.3, 1], bottom=0.1, top=0.9)
     >>> ax_top, ax_bottom = figure.add_subplot(top), figure.add_subplot(bottom)
@@ -153,7 +153,7 @@ def style_axes(axes):
 
     Examples
     --------
-    >>> from dlnlib.widgets.render import TICK_SIZE, new_figure, style_axes
+    >>> from dlnlib.widgets._render import TICK_SIZE, new_figure, style_axes
     >>> ax = new_figure(3.0).subplots()
     >>> style_axes([ax])
     >>> ax.yaxis.get_major_ticks()[0].label1.get_fontsize() == TICK_SIZE
@@ -173,7 +173,7 @@ def side_legend(ax, handles, *, ncol=1, y=1.02):
     >>> from matplotlib.lines import Line2D
 
 from ..plotting import COORDINATE_COLORS
-    >>> from dlnlib.widgets.render import new_figure, side_legend
+    >>> from dlnlib.widgets._render import new_figure, side_legend
     >>> ax = new_figure(3.0).subplots()
     >>> legend = side_legend(ax, [Line2D([], [], color="k", label="flow")])
     >>> [text.get_text() for text in legend.get_texts()]
@@ -192,7 +192,7 @@ def coordinate_label(i, letter="β"):
 
     Examples
     --------
-    >>> from dlnlib.widgets.render import coordinate_label
+    >>> from dlnlib.widgets._render import coordinate_label
     >>> coordinate_label(2), coordinate_label(22, "s")
     ('β₃', 's₂₃')
     """
@@ -206,7 +206,7 @@ def coordinate_legend(blitter, ax, colors, *, replaces=None, y=1.02, one_column=
 
     Examples
     --------
-    >>> from dlnlib.widgets.render import Blitter, coordinate_legend, new_figure
+    >>> from dlnlib.widgets._render import Blitter, coordinate_legend, new_figure
     >>> figure = new_figure(3.0)
     >>> legend = coordinate_legend(Blitter(figure), figure.subplots(), {2: "#2ca02c", 22: "#d62728"})
     >>> [text.get_text() for text in legend.get_texts()]
@@ -225,7 +225,7 @@ def figure_title(figure):
 
     Examples
     --------
-    >>> from dlnlib.widgets.render import figure_title, new_figure
+    >>> from dlnlib.widgets._render import figure_title, new_figure
     >>> title = figure_title(new_figure(3.0))
     >>> title.set_text("α = 1e-10")
     >>> title.get_text()
@@ -243,9 +243,10 @@ class Blitter:
     Artists registered with :meth:`stamp` (legends outside the panels) are rendered once and
     then pasted as pixels into every redraw, until they are replaced: text is most of the cost
     of a redraw, and a legend is a dozen texts.
+
     Examples
     --------
-    >>> from dlnlib.widgets.render import Blitter, new_figure
+    >>> from dlnlib.widgets._render import Blitter, new_figure
     >>> figure = new_figure(3.0)
     >>> ax = figure.subplots()
     >>> line, = ax.plot([0, 1], [0, 1])
@@ -355,9 +356,10 @@ def player_html(blitter, draw_frame, n_frames, *, fps, dpi=PLAYER_DPI, alt=""):
     ``FuncAnimation.to_jshtml`` (embedded PNGs), then made offline (no CDN stylesheet, text icons
     on the buttons), quantised to :data:`PLAYER_COLORS` colours, and labelled for screen readers
     (``alt`` on the image, a label on the slider).
+
     Examples
     --------
-    >>> from dlnlib.widgets.render import Blitter, new_figure, player_html
+    >>> from dlnlib.widgets._render import Blitter, new_figure, player_html
     >>> figure = new_figure(2.0)
     >>> line, = figure.subplots().plot([0, 1], [0, 0])
     >>> html = player_html(Blitter(figure), lambda k: line.set_ydata([0, k]), 3, fps=2, alt="a line")
@@ -404,7 +406,7 @@ def player_card(player, note):
 
     Examples
     --------
-    >>> from dlnlib.widgets.render import player_card
+    >>> from dlnlib.widgets._render import player_card
     >>> card = player_card("<div>player</div>", "Run <code>make lab</code>.")
     >>> 'class="dlnlib-player"' in card and 'class="dlnlib-note"' in card
     True
@@ -418,7 +420,7 @@ class SegmentOf:
     Examples
     --------
     >>> from matplotlib.collections import LineCollection
-    >>> from dlnlib.widgets.render import SegmentOf
+    >>> from dlnlib.widgets._render import SegmentOf
     >>> lines = LineCollection([[(0, 0), (1, 1)], [(0, 1), (1, 0)]])
     >>> SegmentOf(lines, 1).get_xydata().tolist()
     [[0.0, 1.0], [1.0, 0.0]]
@@ -436,7 +438,7 @@ def padded_limits(values, pad=0.06, floor=1e-12):
 
     Examples
     --------
-    >>> from dlnlib.widgets.render import padded_limits
+    >>> from dlnlib.widgets._render import padded_limits
     >>> [round(x, 2) for x in padded_limits([0.0, 1.0, float("nan")])]
     [-0.06, 1.06]
     """
@@ -454,7 +456,7 @@ def format_number(value):
 
     Examples
     --------
-    >>> from dlnlib.widgets.render import format_number
+    >>> from dlnlib.widgets._render import format_number
     >>> format_number(1e-10), format_number(3.2e-5), format_number(0.5)
     ('1e-10', '3.2e-5', '0.5')
     """
