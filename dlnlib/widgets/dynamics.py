@@ -6,7 +6,6 @@ import numpy as np
 from matplotlib.collections import LineCollection
 from matplotlib.lines import Line2D
 
-from ..convergence import _first_crossing
 from ..errors import DivergenceWarning, PrecisionWarning
 from ..flow import gradient_descent, gradient_flow
 from ..plotting import coordinate_colors, pick_coordinates, staircase
@@ -27,6 +26,10 @@ FLOW_ATOL = 1e-6
 #: At most this many coordinates get a line of their own (those largest on the path): as many
 #: as :data:`dlnlib.plotting.COORDINATE_COLORS` has colours.
 MAX_COORDINATES = 10
+
+#: The flow's first jump is located on this many points of its dense output, between the two
+#: samples where it happens (see ``_first_jump``).
+JUMP_REFINEMENT = 17
 
 #: The gradient-descent overlay runs at most this many steps (then it stops short of the axis
 #: end, and the status line says so): a step costs a few microseconds per feature, and a control
@@ -105,14 +108,14 @@ class DynamicsExplorer(Explorer):
         ``descent`` (the :class:`~dlnlib.DescentPath` or None), ``coordinates`` (indices drawn),
         ``colors`` (index -> colour), ``t_max`` (axis end, accelerated clock), ``x_range`` (the
         time axis as drawn, on the chosen clock), ``alpha``, ``log_inverse_alpha``,
-        ``first_jump_time`` (accelerated clock: when the flow's loss crosses halfway between
-        :math:`L(0)` and :math:`L(\beta_1)`, or None), ``first_jump_time_raw`` (times
-        :math:`\log(1/\alpha)`), ``status``, and ``lines`` (on the chosen clock): ``"loss"``,
-        ``"beta_{i}"``, ``"dual_{i}"`` (the flow), ``"saddle_loss"``, ``"saddle_beta_{i}"``,
-        ``"saddle_dual_{i}"`` (Algorithm 1), ``"jump_{k}"`` (:math:`k=1..p`, on the axis),
-        ``"first_jump"``, ``"gd_loss"``, ``"gd_beta_{i}"``, ``"gd_dual_{i}"`` (with ``gd``), and
-        ``"other_loss_{j}"``, ``"other_beta_{j}_{i}"``, ``"other_dual_{j}_{i}"`` for
-        ``other_alphas[j]``.
+        ``first_jump_time`` (accelerated clock: when the flow passes halfway from :math:`\beta_0=0`
+        to :math:`\beta_1`, as :func:`dlnlib.convergence_errors` dates jumps; None if not on the
+        axis), ``first_jump_time_raw`` (times :math:`\log(1/\alpha)`), ``status``, and ``lines``
+        (on the chosen clock): ``"loss"``, ``"beta_{i}"``, ``"dual_{i}"`` (the flow),
+        ``"saddle_loss"``, ``"saddle_beta_{i}"``, ``"saddle_dual_{i}"`` (Algorithm 1),
+        ``"jump_{k}"`` (:math:`k=1..p`, on the axis), ``"first_jump"``, ``"gd_loss"``,
+        ``"gd_beta_{i}"``, ``"gd_dual_{i}"`` (with ``gd``), and ``"other_loss_{j}"``,
+        ``"other_beta_{j}_{i}"``, ``"other_dual_{j}_{i}"`` for ``other_alphas[j]``.
     figure : matplotlib.figure.Figure
 
     Examples
@@ -505,8 +508,23 @@ def _succeeded(flow):
 
 
 def _first_jump(flow, path):
-    """When the flow's loss crosses halfway from L(beta_0) to L(beta_1) (accelerated clock), or None."""
-    if len(path.losses) < 2:
+    """The flow's first jump (accelerated clock), dated as :func:`dlnlib.convergence_errors` dates jumps.
+
+    The first time the projection of :math:`\tilde\beta^\alpha` on the segment from
+    :math:`\beta_0=0` to :math:`\beta_1` passes its midpoint: found between the flow's samples, then
+    located by linear interpolation on ``JUMP_REFINEMENT`` points of its dense output. None if it
+    does not happen on the computed range.
+    """
+    if path.n_jumps == 0:
         return None
-    t = _first_crossing(flow.t, flow.loss, 0.5 * (path.losses[0] + path.losses[1]))
-    return None if np.isnan(t) else t
+    beta_1 = path.saddles[1]
+    progress = flow.beta @ beta_1 / (beta_1 @ beta_1)  # 0 at beta_0 = 0, 1 at beta_1
+    past = np.flatnonzero(progress >= 0.5)
+    if past.size == 0:
+        return None
+    if past[0] == 0:
+        return float(flow.t[0])
+    t = np.linspace(flow.t[past[0] - 1], flow.t[past[0]], JUMP_REFINEMENT)
+    progress = flow.beta_at(t) @ beta_1 / (beta_1 @ beta_1)
+    k = max(int(np.argmax(progress >= 0.5)), 1)
+    return float(t[k - 1] + (0.5 - progress[k - 1]) / (progress[k] - progress[k - 1]) * (t[k] - t[k - 1]))
