@@ -9,6 +9,10 @@ it. A subclass declares its controls and its figure and implements
   compute what the drawing needs (results are cached);
 - ``_update(changed)``: redraw what depends on the controls that changed;
 - ``_state()``, ``_status_text()`` and ``_default_frames(control)``.
+
+Every update runs with BLAS on one thread (:func:`dlnlib._blas.one_blas_thread`): the
+explorers' matrices are small, and there threads cost more than they save (measured on 2
+shared cores: a flow at n = 200, d = 400 took 1.8 s with the default threads, 0.12 s with one).
 """
 
 import importlib.util
@@ -16,10 +20,10 @@ import numbers
 import os
 import sys
 from collections import OrderedDict
-from contextlib import contextmanager
 
 import numpy as np
 
+from .._blas import one_blas_thread
 from ..problem import Problem, sparse_regression
 from . import _render as render
 
@@ -99,41 +103,6 @@ def _in_kernel():
         return False
     shell = sys.modules["IPython"].get_ipython()
     return shell is not None and getattr(shell, "kernel", None) is not None
-
-
-_BLAS = {}
-
-
-@contextmanager
-def _one_blas_thread():
-    """Run the block with BLAS limited to one thread, when threadpoolctl is installed.
-
-    The explorers' matrices are small (n, d in the hundreds): there, threads cost more than they
-    save, and on a busy machine much more (measured on 2 shared cores: a flow at n = 200, d = 400
-    took 1.8 s with the default threads and 0.12 s with one).
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from dlnlib.widgets.base import _one_blas_thread
-    >>> with _one_blas_thread():
-    ...     product = np.ones((50, 100)) @ np.ones(100)
-    >>> float(product[0])
-    100.0
-    """
-    if "controller" not in _BLAS:
-        try:
-            from threadpoolctl import ThreadpoolController
-        except ImportError:
-            _BLAS["controller"] = None
-        else:
-            _BLAS["controller"] = ThreadpoolController()
-    controller = _BLAS["controller"]
-    if controller is None:
-        yield
-        return
-    with controller.limit(limits=1, user_api="blas"):
-        yield
 
 
 class Control:
@@ -310,7 +279,7 @@ class Explorer:
         self.figure = render.new_figure(self.HEIGHT)
         self._blitter = render.Blitter(self.figure)
         self._build_figure()
-        with _one_blas_thread():
+        with one_blas_thread():
             self._apply(self._validate(dict(values), set(values)))
 
     # ---- public interface -------------------------------------------------------------------
@@ -412,7 +381,7 @@ class Explorer:
         >>> LassoExplorer().set(t=12.0).values["t"]
         12.0
         """
-        with _one_blas_thread():
+        with one_blas_thread():
             self._apply(self._merge(values))
         if self._live is not None:
             self._live.refresh()
@@ -565,7 +534,7 @@ class Explorer:
         if len(values) == 0:
             raise ValueError("values must hold at least one value of the control")
         original = self.values
-        with _one_blas_thread():
+        with one_blas_thread():
             frames = [self._merge({control: value}) for value in values]
 
             def draw_frame(k):
