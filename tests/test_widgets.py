@@ -17,6 +17,7 @@ matplotlib.use("Agg")
 import numpy as np  # noqa: E402
 import PIL.Image  # noqa: E402
 import pytest  # noqa: E402
+from sklearn.linear_model import lars_path  # noqa: E402
 
 import dlnlib  # noqa: E402
 from dlnlib import plotting  # noqa: E402
@@ -397,6 +398,42 @@ def test_time_average_differs_from_lasso_after_a_coordinate_leaves():
     heights = [bar.get_height() for bar in explorer._bars["lasso"]]
     np.testing.assert_allclose(heights, lasso.coef_at(0.1))
     assert state["difference"] > 0.1
+
+
+def lasso_oracle(problem, lam):
+    """The Lasso solutions at the penalties ``lam``, shape (m, d): scikit-learn's LARS-lasso knots, interpolated."""
+    alphas, _, coefs = lars_path(np.array(problem.X), np.array(problem.y), method="lasso")
+    return np.stack([np.interp(lam, alphas[::-1], coefs[i, ::-1]) for i in range(coefs.shape[0])], axis=-1)
+
+
+def test_default_cursor_shows_where_time_average_and_lasso_differ():
+    # The oracle: the time average against scikit-learn's Lasso at lambda = 1/t on a fine grid of
+    # the time axis (plus the middle of every plateau, so that no short window is missed). Where
+    # they differ, the default cursor must show it; where they agree everywhere (no coordinate
+    # leaves, or one leaves only at the last jump, where the gradient vanishes) the cursor sits in
+    # the middle of the axis and the title says they agree.
+    explorer = LassoExplorer(data="random")
+    cases = {"differ": 0, "leave at the last jump only": 0}
+    for data, seed in [("coordinates leave", 0), ("no coordinate leaves", 0)] + [("random", s) for s in range(8)]:
+        state = explorer.set(data=data, random_state=seed).state
+        path, t_max, cursor = state["path"], state["t_max"], state["t"]
+        middles = 0.5 * (path.times[:-1] + path.times[1:])
+        t = np.union1d(np.linspace(t_max / 1000, t_max, 2001), middles)
+        gap = np.linalg.norm(path.time_average(t) - lasso_oracle(state["problem"], 1 / t), axis=1)
+        differ = gap > 1e-6  # agreement is to round-off (below 1e-13 here)
+        assert bool(state["departures"]) == differ.any(), (data, seed)
+        cursor_gap = np.linalg.norm(path.time_average(cursor) - lasso_oracle(state["problem"], [1 / cursor])[0])
+        title = explorer._title.get_text()
+        if differ.any():
+            cases["differ"] += 1
+            assert cursor_gap > 1e-6, (data, seed)
+            assert "average and Lasso part" in title
+        else:
+            cases["leave at the last jump only"] += bool(state["leave_times"])
+            assert cursor == pytest.approx(0.5 * t_max), (data, seed)
+            assert "average = Lasso" in title or "the time average is the Lasso path" in title
+    # both kinds of data were seen, and the case that misled the old cursor among them
+    assert cases["differ"] >= 2 and cases["leave at the last jump only"] >= 2, cases
 
 
 def test_lasso_seed_control_changes_random_data():

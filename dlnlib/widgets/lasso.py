@@ -39,8 +39,12 @@ class LassoExplorer(Explorer):
     Lasso solution :math:`\beta(\lambda)` at :math:`\lambda=1/t` (:func:`dlnlib.lasso_path`;
     dotted verticals: its knots :math:`1/\lambda_k`). Since :math:`-\nabla L(\bar\beta_t)=s_t/t`,
     the time average *is* the Lasso solution as long as no coordinate has left the support, and
-    the jump times are the inverse Lasso knots; after a coordinate leaves they differ. A fourth
-    panel shows the three vectors at the cursor time ``t``, which is marked on the other three.
+    the jump times are the inverse Lasso knots. After a coordinate leaves at a jump :math:`t_k`
+    before the last one, they differ at least until the next jump (its :math:`s_i` moves inside
+    :math:`(-1,1)` while its time average is not zero). A coordinate that leaves at the last jump
+    changes nothing: there :math:`\nabla L=0`, so :math:`s` stops on the boundary and the two
+    still agree. A fourth panel shows the three vectors at the cursor time ``t``, which is marked
+    on the other three.
 
     Controls: ``data`` (``"coordinates leave"``: :func:`dlnlib.three_coordinate_example`, where
     coordinate 3 leaves at :math:`t=13200/1561` and returns with the other sign; ``"no coordinate
@@ -56,7 +60,8 @@ class LassoExplorer(Explorer):
     data : {"coordinates leave", "no coordinate leaves", "random"}, default "coordinates leave"
     t : float, optional
         The cursor, between 0 and the end of the time axis; default: halfway between the first
-        time a coordinate leaves and the next jump, or the middle of the axis if none leaves.
+        jump before the last one where a coordinate leaves and the next jump (where the time
+        average and the Lasso differ), or the middle of the axis if there is none (they agree).
     random_state : int, default 0
         Seed of the random data.
     n_samples, n_features, n_nonzero : int, default 6, 10, 3
@@ -71,7 +76,8 @@ class LassoExplorer(Explorer):
     ----------
     state : dict
         ``problem``, ``path``, ``lasso``, ``t``, ``t_max``, ``coordinates``, ``colors``,
-        ``leave_times`` (times at which some coordinate leaves), ``vectors`` (``"saddle"``,
+        ``leave_times`` (times at which some coordinate leaves), ``departures`` (those before the
+        last jump: after each, the time average and the Lasso differ), ``vectors`` (``"saddle"``,
         ``"time_average"``, ``"lasso"`` at the cursor, each shape (d,)), ``difference`` (the norm
         of time average minus Lasso at the cursor), ``status``, and ``lines``: ``"saddle_{i}"``,
         ``"average_{i}"``, ``"lasso_{i}"`` for the drawn coordinates (the last two on the same
@@ -290,9 +296,7 @@ class LassoExplorer(Explorer):
                 bar.set_height(vectors[name][i])
         self._bars_title.set_text(f"at t = {t:.3g} (λ = {1 / t:.3g})" if t > 0 else "at t = 0")
         difference = float(np.linalg.norm(vectors["time_average"] - vectors["lasso"]))
-        leaves = _leave_times(self._path)
-        note = (f"coordinates leave at t = {', '.join(f'{x:.3g}' for x in leaves)}" if leaves
-                else "no coordinate leaves: the time average is the Lasso path")
+        note = _leave_note(self._path)
         self._title.set_text(f"t = {t:.3g}:  ‖time average − Lasso(λ = 1/t)‖ = {difference:.2g}\n{note}")
 
     # ---- what the reader is told -------------------------------------------------------------------
@@ -303,7 +307,7 @@ class LassoExplorer(Explorer):
         return {
             "problem": self._problem_shown, "path": self._path, "lasso": self._lasso, "t": t, "t_max": self._t_max,
             "coordinates": list(self._coordinates), "colors": dict(self._colors),
-            "leave_times": _leave_times(self._path), "vectors": vectors,
+            "leave_times": _leave_times(self._path), "departures": _departures(self._path), "vectors": vectors,
             "difference": float(np.linalg.norm(vectors["time_average"] - vectors["lasso"])),
         }
 
@@ -321,13 +325,34 @@ class LassoExplorer(Explorer):
 
 
 def _leave_times(path):
+    """The jump times at which some coordinate leaves the support."""
     return [float(t) for t, left in zip(path.times[1:], path.left) if len(left)]
 
 
+def _departures(path):
+    """The leave times before the last jump: after each, the time average is not the Lasso path.
+
+    At the last jump :math:`\nabla L(\beta_p)=0`, so :math:`s` stays where it is and the time
+    average still satisfies the Lasso's optimality conditions: a coordinate leaving there breaks
+    nothing.
+    """
+    return [t for t in _leave_times(path) if t < path.times[-1]]
+
+
+def _leave_note(path):
+    """The second title line: where the time average and the Lasso path part, if anywhere."""
+    departures = _departures(path)
+    if departures:
+        return f"coordinates leave at t = {', '.join(f'{t:.3g}' for t in departures)}: average and Lasso part"
+    if _leave_times(path):
+        return "coordinates leave at the last jump only: average = Lasso"
+    return "no coordinate leaves: the time average is the Lasso path"
+
+
 def _default_cursor(path, t_max):
-    """Halfway between the first exit and the next jump (where the Lasso match fails), else mid-axis."""
-    for k, left in enumerate(path.left, start=1):
-        if len(left):
-            after = path.times[k + 1] if k + 1 < len(path.times) else t_max
-            return float(min(0.5 * (path.times[k] + after), t_max))
-    return 0.5 * t_max
+    """Halfway between the first departure and the next jump (a mismatch), else the middle of the axis."""
+    departures = _departures(path)
+    if not departures:
+        return 0.5 * t_max
+    k = int(np.searchsorted(path.times, departures[0]))
+    return float(min(0.5 * (path.times[k] + path.times[k + 1]), t_max))
