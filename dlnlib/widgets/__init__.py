@@ -29,9 +29,9 @@ Every explorer has the same interface:
 The package is split by concern: :mod:`~dlnlib.widgets.base` (controls, caching, the shared
 interface), ``_render`` (figure, blitting, the player; matplotlib only), ``_controls`` (the only
 module that imports ipywidgets, and only when a live widget is asked for), and one module per
-explorer. ``import dlnlib.widgets`` and building a
-player do not import ipywidgets. Times follow the library's conventions: loss
-:math:`L(\beta)=\frac1{2n}\lVert X\beta-y\rVert^2`, accelerated clock unless said otherwise.
+explorer. ``import dlnlib.widgets`` and building a player do not import ipywidgets. Times follow
+the library's conventions: loss :math:`L(\beta)=\frac1{2n}\lVert X\beta-y\rVert^2`, accelerated
+clock unless said otherwise.
 """
 
 from .base import MODE_VARIABLE, live_mode
