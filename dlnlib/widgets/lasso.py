@@ -25,6 +25,9 @@ LASSO_TIME_POINTS = 400
 #: equals the Lasso solution at lambda = 1/t to 2e-15.
 NO_LEAVE_DATA = {"n_samples": 8, "n_features": 5, "n_nonzero": 3, "noise": 0.5, "random_state": 1}
 
+#: Width of one bar in the panel at the cursor (three bars per coordinate, one unit apart).
+_BAR_WIDTH = 0.27
+
 #: Sizes accepted for the random data (given to the constructor).
 _SIZES = {c.name: c for c in _data_controls(max_samples=200, max_features=400, max_nonzero=40, max_noise=1.0)}
 
@@ -219,10 +222,16 @@ class LassoExplorer(Explorer):
             ax.add_collection(self._marks[name])
         self._cursors = {name: ax.plot([], [], color="k", linewidth=1.0, transform=ax.get_xaxis_transform())[0]
                          for name, ax in (("saddle", ax_saddle), ("average", ax_average), ("lasso", ax_lasso))}
-        self._bars = {}
+        # the three vectors at the cursor, as grouped bars: one slot per drawable coordinate, made
+        # once (a data change only hides the unused ones: building bars costs more than drawing them)
+        self._bars = {name: ax_bars.bar(np.arange(MAX_COORDINATES) + offset, np.zeros(MAX_COORDINATES), _BAR_WIDTH,
+                                        color=color)
+                      for offset, name, color in ((-_BAR_WIDTH, "saddle", "0.35"), (0.0, "time_average", "#1f77b4"),
+                                                  (_BAR_WIDTH, "lasso", "#d62728"))}
         self._bars_title = ax_bars.set_title("", fontsize=render.LABEL_SIZE)
         self._title = render.figure_title(figure)
-        self._blitter.animate(*self._cursors.values(), self._bars_title, self._title)
+        self._blitter.animate(*self._cursors.values(), self._bars_title, self._title,
+                              *(bar for bars in self._bars.values() for bar in bars))
         self._blitter.stamp(render.side_legend(ax_bars, [Line2D([], [], color=c, linewidth=6, label=label)
                                                          for c, label in (("0.35", "β°ₜ"), ("#1f77b4", "average"),
                                                                           ("#d62728", "Lasso"))]))
@@ -267,20 +276,12 @@ class LassoExplorer(Explorer):
         ax_saddle.set_ylim(*render.padded_limits(everything))
         self._legend = render.coordinate_legend(self._blitter, ax_saddle, self._colors, replaces=self._legend,
                                                 y=1.05)
-        # the three vectors at the cursor, as grouped bars (rebuilt: their number follows the data)
-        old = [bar for bars in self._bars.values() for bar in bars]
-        for bar in old:
-            bar.remove()
-        self._blitter.animated = [artist for artist in self._blitter.animated if artist not in old]
+        # the bars: one group per drawn coordinate
         m = len(self._coordinates)
-        positions = np.arange(m)
-        width = 0.27
-        self._bars = {}
-        for offset, (name, color) in zip((-width, 0.0, width), (("saddle", "0.35"), ("time_average", "#1f77b4"),
-                                                               ("lasso", "#d62728"))):
-            self._bars[name] = ax_bars.bar(positions + offset, np.zeros(m), width, color=color)
-            self._blitter.animate(*self._bars[name])
-        ax_bars.set_xticks(positions, [str(i + 1) for i in self._coordinates])
+        for bars in self._bars.values():
+            for k, bar in enumerate(bars):
+                bar.set_visible(k < m)
+        ax_bars.set_xticks(np.arange(m), [str(i + 1) for i in self._coordinates])
         for label, i in zip(ax_bars.get_xticklabels(), self._coordinates):
             label.set_color(self._colors[i])
         ax_bars.set_xlim(-0.6, m - 0.4)
