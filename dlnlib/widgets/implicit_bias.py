@@ -150,7 +150,7 @@ class ImplicitBiasExplorer(Explorer):
         ax_coef.axhline(0, color="0.6", linewidth=0.8)
         ax_coef.set_xlabel("coordinate i", fontsize=render.LABEL_SIZE)
         ax_coef.set_ylabel("coefficient", fontsize=render.LABEL_SIZE)
-        ax_path.set_ylabel("β^α_i", fontsize=render.LABEL_SIZE)
+        ax_path.set_ylabel(r"coordinates of $\beta^\alpha$", fontsize=render.LABEL_SIZE)
         ax_dist.set_xlabel("α (decreasing →)", fontsize=render.LABEL_SIZE)
         ax_dist.set_ylabel("rel. distance", fontsize=render.LABEL_SIZE)
         self._stems = LineCollection([], linewidths=1.3)
@@ -170,7 +170,7 @@ class ImplicitBiasExplorer(Explorer):
         self._title = render.figure_title(figure)
         self._blitter.animate(self._stems, self._heads, self._cursor, self._marks, self._title)
         self._blitter.stamp(render.side_legend(ax_coef, [
-            Line2D([], [], marker="o", color="C0", markersize=4, label="β^α"),
+            Line2D([], [], marker="o", color="C0", markersize=4, label=r"$\beta^\alpha$"),
             Line2D([], [], marker="x", linestyle="none", color="0.25", label="min-ℓ2"),
             Line2D([], [], marker="o", linestyle="none", markerfacecolor="none", markeredgecolor="#d62728",
                    label="min-ℓ1")]))
@@ -231,7 +231,7 @@ class ImplicitBiasExplorer(Explorer):
         self._marks.set_data([alpha, alpha], [max(far_l1[0], 1e-300), max(far_l2[0], 1e-300)])
         self._title.set_text(
             f"α = {render.format_number(alpha)}:  distance to min-ℓ1 {far_l1[0]:.2g}, to min-ℓ2 {far_l2[0]:.2g}"
-            f"\n‖β^α‖₁ = {np.abs(beta).sum():.3g}  (min-ℓ1: {np.abs(self._min_l1).sum():.3g})")
+            f"\n‖βᵅ‖₁ = {np.abs(beta).sum():.3g}  (min-ℓ1: {np.abs(self._min_l1).sum():.3g})")
 
     # ---- what the reader is told -------------------------------------------------------------------
 
@@ -246,8 +246,8 @@ class ImplicitBiasExplorer(Explorer):
         }
 
     def _status_text(self):
-        return (f"{_regime(self._problem_shown)}. The flow from u₀ = √2 α 1, v₀ = 0 converges to β^α, "
-                "the minimiser of the hyperbolic entropy φ_α over the least-squares solutions.")
+        return (f"{_regime(self._problem_shown)}. The flow from u₀ = √2 α 1, v₀ = 0 converges to βᵅ, "
+                "the minimiser of the hyperbolic entropy at scale α over the least-squares solutions.")
 
     def _figure_description(self):
         return ("the limit of the flow (stems) between the minimum-l2 and minimum-l1 solutions, its path over alpha "
