@@ -508,7 +508,7 @@ def _succeeded(flow):
 
 
 def _first_jump(flow, path):
-    """The flow's first jump (accelerated clock), dated as :func:`dlnlib.convergence_errors` dates jumps.
+    r"""The flow's first jump (accelerated clock), dated as :func:`dlnlib.convergence_errors` dates jumps.
 
     The first time the projection of :math:`\tilde\beta^\alpha` on the segment from
     :math:`\beta_0=0` to :math:`\beta_1` passes its midpoint: found between the flow's samples, then

@@ -331,7 +331,7 @@ def _leave_times(path):
 
 
 def _departures(path):
-    """The leave times before the last jump: after each, the time average is not the Lasso path.
+    r"""The leave times before the last jump: after each, the time average is not the Lasso path.
 
     At the last jump :math:`\nabla L(\beta_p)=0`, so :math:`s` stays where it is and the time
     average still satisfies the Lasso's optimality conditions: a coordinate leaving there breaks
