@@ -133,6 +133,8 @@ def check_sidebars(page, page_path, size):
         primary.click()
         page.wait_for_function("() => getComputedStyle(document.getElementById('pst-primary-sidebar')).visibility === 'visible'")
         assert link.is_visible(), f"☰ did not bring the sidebar back on {page_path}"
+        # it fades back in (0.25 s): the contrast check must not catch its links half transparent
+        page.wait_for_function("() => getComputedStyle(document.getElementById('pst-primary-sidebar')).opacity === '1'")
 
 
 def check_layout(page, page_path, size):
