@@ -161,7 +161,7 @@ class SaddlePath:
 
     @property
     def n_jumps(self):
-        """Number of jumps :math:`p` (``len(times) - 1``).
+        r"""Number of jumps :math:`p` (``len(times) - 1``).
 
         Returns
         -------

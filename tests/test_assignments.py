@@ -61,16 +61,18 @@ class Graded:
 @pytest.fixture(scope="module", params=MASTERS, ids=lambda path: path.stem)
 def assignment(request, tmp_path_factory):
     """One master, built by otter assign (its own solution check is left to the otter run tests),
-    and its three notebooks graded at once, in parallel processes (each grading starts a kernel)."""
-    import otter.api  # noqa: F401  (imported once, before the grading processes fork)
+    and its three notebooks graded at once, in parallel processes (each grading starts a kernel).
 
+    The processes are spawned, not forked: by now this pytest process has threads (BLAS, earlier
+    kernels' clients), and a fork copies their locks in whatever state they are; a full test run
+    once hung here that way."""
     master = request.param
     out = tmp_path_factory.mktemp(master.stem)
     built = build.build(master, out, run_tests=False)
     wrong, with_wrong_answers = put_in_wrong_answers(built.instructor, out / "wrong")
     notebooks = [built.instructor, built.student, with_wrong_answers]
-    fork = multiprocessing.get_context("fork")
-    with concurrent.futures.ProcessPoolExecutor(max_workers=len(notebooks), mp_context=fork) as pool:
+    spawn = multiprocessing.get_context("spawn")
+    with concurrent.futures.ProcessPoolExecutor(max_workers=len(notebooks), mp_context=spawn) as pool:
         grades = list(pool.map(grade, notebooks, [built.autograder] * len(notebooks)))
     return Graded(master, built, wrong, *grades)
 

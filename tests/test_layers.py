@@ -8,6 +8,7 @@ module must be placed in LAYERS, or this test fails and says so. Imports inside 
 
 import ast
 import pathlib
+import re
 import subprocess
 import sys
 
@@ -128,3 +129,15 @@ def test_modules_declare_all_and_its_names_exist():
         module = __import__(qualname, fromlist=["__all__"])
         missing = [name for name in module.__all__ if not hasattr(module, name)]
         assert not missing, f"{qualname}.__all__ names what it does not define: {missing}"
+
+
+def test_docstrings_keep_their_backslashes():
+    # A TeX command in a docstring that is not raw loses its backslash to an escape: ":math:`\beta`"
+    # becomes a backspace and "eta", and MathJax shows "Math input error" on the API page (it did, for
+    # SaddlePath.n_jumps). Tabs and control characters are never meant in dlnlib's strings.
+    eaten = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and re.search("[\a\b\t\f\v]", node.value):
+                eaten.append(f"{path.relative_to(PACKAGE)}:{node.lineno}")
+    assert eaten == []

@@ -3,10 +3,8 @@
 No browser: figures are rendered with Agg, and the ipywidgets objects are driven from Python.
 """
 
-import ast
 import base64
 import io
-import pathlib
 import re
 import subprocess
 import sys
@@ -660,15 +658,3 @@ def test_first_jump_is_dated_as_convergence_errors_dates_it(three_coordinates_dy
         np.testing.assert_allclose(state["first_jump_time"], dlnlib.convergence_errors(tight, path).jump_times[0],
                                    atol=3e-3)
 
-
-def test_docstrings_keep_their_backslashes():
-    # A TeX command in a docstring that is not raw loses its backslash to an escape: ":math:`\beta`"
-    # becomes a backspace and "eta", and MathJax shows "Math input error". Tabs and control characters are
-    # never meant in these modules' strings.
-    package = pathlib.Path(dlnlib.__file__).parent
-    eaten = []
-    for path in [*sorted((package / "widgets").glob("*.py")), package / "plotting.py"]:
-        for node in ast.walk(ast.parse(path.read_text())):
-            if isinstance(node, ast.Constant) and isinstance(node.value, str) and re.search("[\a\b\t\f\v]", node.value):
-                eaten.append(f"{path.name}:{node.lineno}")
-    assert eaten == []
