@@ -1,6 +1,9 @@
 # Two commands do everything from a fresh clone:
 #   make book   create .venv, install, build the HTML book into _build/html
-#   make test   the whole suite: unit tests, chapters under nbval, the built book in headless Chromium
+#   make test   the whole suite: unit tests, chapters under nbval, the built book and a chapter in
+#               JupyterLab, both in headless Chromium
+# For readers:
+#   make lab    the chapters in JupyterLab (working copies in _build/lab; book/ is left alone)
 # For a course:
 #   make assignments     student notebooks, instructor versions, autograder archives in _build/assignments
 #   make book-students   the students' copy of the book (no solutions), in _build/students/_build/html
@@ -15,7 +18,7 @@ STAMP := $(VENV)/.installed
 # Chapters are executed by every build; nbval re-executes them in tests.
 NOTEBOOKS := $(wildcard book/*.ipynb)
 
-.PHONY: install book book-students assignments test test-unit test-notebooks test-browser test-students browser lab bench check clean
+.PHONY: install book book-students assignments test test-unit test-notebooks test-browser test-students test-lab browser lab bench check clean
 
 install: $(STAMP)
 
@@ -48,7 +51,7 @@ book-students: install
 assignments: install
 	$(BIN)/python assignments/build.py --out _build/assignments
 
-test: test-unit test-notebooks book test-browser test-students
+test: test-unit test-notebooks book test-browser test-students test-lab
 
 test-unit: install
 	$(BIN)/pytest tests dlnlib --doctest-modules --ignore=tests/browser --ignore=tests/students -q -p no:cacheprovider
@@ -74,18 +77,30 @@ browser: install
 	fi
 
 test-browser: $(BOOK_STAMP) browser
-	$(BIN)/pytest tests/browser -q -p no:cacheprovider
+	$(BIN)/pytest tests/browser -q -p no:cacheprovider --ignore=tests/browser/test_lab.py
 
 # Every file a reader can fetch from the students' copy, searched for solutions.
 test-students: install book-students
 	$(BIN)/pytest tests/students -q -p no:cacheprovider
 
-# The chapters in JupyterLab, with jupyterlab-myst to render their MyST (requirements-lab.txt).
-# Chapters run with cwd book/, so book/matplotlibrc applies. Saving a notebook saves its
-# outputs into book/: strip them before committing.
-lab: install
+# The chapters in JupyterLab, with jupyterlab-myst to render their MyST (requirements-lab.txt):
+# working copies in $(LAB_DIR) (lab/make_copies.py: glued numbers, exercises, citations and
+# links rewritten for jupyterlab-myst), book/ only read. A copy saved in JupyterLab is kept;
+# `make lab LAB_FORCE=1` rewrites every copy. JupyterLab options: `make lab LAB_OPTIONS=--port=9999`.
+LAB_DIR := _build/lab
+LAB_STAMP := $(VENV)/.lab-installed
+
+$(LAB_STAMP): requirements-lab.txt $(STAMP)
 	$(BIN)/python -m pip install --quiet -r requirements-lab.txt
-	cd book && ../$(BIN)/jupyter lab
+	touch $(LAB_STAMP)
+
+lab: $(LAB_STAMP)
+	$(BIN)/python lab/start.py $(LAB_DIR) $(if $(LAB_FORCE),--force) $(LAB_OPTIONS)
+
+# A chapter run in JupyterLab in headless Chromium, compared with the built book
+# (tests/browser/test_lab.py; LAB_RUN=all runs every chapter, not only the first).
+test-lab: $(BOOK_STAMP) browser $(LAB_STAMP)
+	$(BIN)/pytest tests/browser/test_lab.py -q -p no:cacheprovider
 
 # Static checks: ruff (rules in pyproject.toml), numpydoc validation of every public docstring
 # (Examples included), and the one-way import order of dlnlib's modules.
