@@ -16,6 +16,8 @@ from myst_nb.core.variables import format_plain_text
 
 _book_glue = myst_nb.glue
 _plain = {}  # key -> the plain text (text/plain) of the value glued under it
+# What the prose shows for a value not computed yet, in place of the number.
+NOT_YET = "[not computed yet: Run > Run All Cells]"
 
 
 def glue(name, variable, display=True):
@@ -65,22 +67,23 @@ def text(name, fmt_spec="s"):
     Returns
     -------
     object
-        An object whose plain-text form (what the Markdown cell shows) is the formatted value.
+        An object whose plain-text form (what the Markdown cell shows) is the formatted value;
+        if nothing has been glued under ``name`` yet in this kernel, :data:`NOT_YET`.
 
-    Raises
-    ------
-    KeyError
-        If nothing has been glued under ``name`` yet in this kernel.
+    Notes
+    -----
+    Some values are glued by a cell below the text that shows them: a reader who runs the
+    cells one by one meets that text before its numbers exist, and sees :data:`NOT_YET` until
+    running the text's cell again. Run All fills them all in.
 
     Examples
     --------
     >>> glue("example-count", 7, display=False)
     >>> text("example-count")
     7
+    >>> text("example-not-glued")
+    [not computed yet: Run > Run All Cells]
     """
     if name not in _plain:
-        raise KeyError(
-            f"nothing glued as {name!r} yet: run the chapter's code cells first (Run > Run All Cells); "
-            "some values are glued by a cell below the text that shows them"
-        )
+        return _Pasted(NOT_YET)
     return _Pasted(format_plain_text(_plain[name], fmt_spec))

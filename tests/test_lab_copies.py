@@ -109,8 +109,11 @@ def test_glued_text_unquotes_strings_and_keys_may_hold_colons():
 
 
 def test_a_value_not_yet_glued_says_what_to_run():
-    with pytest.raises(KeyError, match="Run All"):
-        glued.text("test-never-glued")
+    # Shown in the prose, in place of the number, until the cell that glues it has run.
+    assert repr(glued.text("test-glued-later", ".2f")) == glued.NOT_YET
+    assert "Run All" in glued.NOT_YET
+    glued.glue("test-glued-later", 0.5, display=False)
+    assert repr(glued.text("test-glued-later", ".2f")) == "0.50"
 
 
 @pytest.mark.parametrize(
