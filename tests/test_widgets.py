@@ -11,6 +11,8 @@ import sys
 import types
 
 import matplotlib
+import matplotlib.backends.backend_agg
+import matplotlib.figure
 
 matplotlib.use("Agg")
 
@@ -550,6 +552,47 @@ def test_view_is_live_in_jupyter_and_a_player_in_the_book(monkeypatch):
 
 
 # ---- rendering ------------------------------------------------------------------------------------------
+
+
+def _text_figure(canvas_class):
+    """Tick labels, mathtext, a rotated label, a clipped text, coloured and transparent text."""
+    figure = matplotlib.figure.Figure(figsize=(4, 3), dpi=render.LIVE_DPI)
+    canvas_class(figure)
+    ax = figure.subplots()
+    ax.set_yscale("log")
+    ax.set_ylim(1e-5, 1e2)
+    ax.set_xlim(-0.3, 2.7)
+    ax.set_ylabel(r"coordinates of $\beta^\alpha$")
+    ax.set_xlabel("α (decreasing →)", color="#d62728")
+    ax.text(2.5, 1e-4, "clipped, half outside", clip_on=True)
+    ax.text(0.1, 1e-3, "β₃ = 0.25", alpha=0.5, rotation=30)
+    figure.suptitle("a title longer than the strings that are reused: drawn directly")
+    return figure
+
+
+def _pixels(figure):
+    figure.canvas.draw()
+    return np.asarray(figure.canvas.buffer_rgba(), dtype=int).copy()
+
+
+def test_reused_strings_look_as_matplotlib_draws_them():
+    """Strings rasterised once and pasted: the pixels of a direct draw, to within a quarter-pixel shift."""
+    render._STRINGS.clear()
+    reused = _text_figure(render._Canvas)
+    direct = _text_figure(matplotlib.backends.backend_agg.FigureCanvasAgg)
+    first, expected = _pixels(reused), _pixels(direct)
+    assert len(render._STRINGS) > 10  # the tick labels and axis labels were reused, not drawn directly
+    ink = lambda image: (255 * 3 - image[..., :3].sum(axis=-1)) > 96  # noqa: E731
+    assert np.mean(ink(first) != ink(expected)) < 0.002  # the same text in the same places
+    assert np.abs(first - expected).mean() < 0.5  # only anti-aliased edges differ, slightly
+    # a second draw pastes every string (no new one) and gives the same image
+    count = len(render._STRINGS)
+    np.testing.assert_array_equal(_pixels(reused), first)
+    assert len(render._STRINGS) == count
+    # moved ticks: the strings are pasted at their new places
+    reused.axes[0].set_xlim(-0.1, 2.9)
+    direct.axes[0].set_xlim(-0.1, 2.9)
+    assert np.mean(ink(_pixels(reused)) != ink(_pixels(direct))) < 0.002
 
 
 @pytest.mark.parametrize("factory", [lambda: DynamicsExplorer(n_samples=10, n_features=20, gd=True),
