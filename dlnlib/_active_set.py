@@ -279,9 +279,9 @@ class SupportFactor:
     def add(self, j):
         r"""Append column ``j``; raise :class:`Degenerate` if it is (nearly) in the span of :math:`X_P`.
 
-        The new column of :math:`R` is :math:`x=Rc` with :math:`c` the least-squares coefficients of
-        :math:`X_j` on :math:`X_P` (refined once when :math:`X_j` is close to their span, see
-        :data:`REFINE_BELOW`), and the new pivot is the distance
+        The new column of :math:`R` is :math:`x=Rc=R^{-\top}X_P^\top X_j/n` with :math:`c` the
+        least-squares coefficients of :math:`X_j` on :math:`X_P` (refined once when :math:`X_j` is
+        close to their span, see :data:`REFINE_BELOW`), and the new pivot is the distance
         :math:`\lVert X_j-X_Pc\rVert/\sqrt n` of :math:`X_j/\sqrt n` to the span, computed from
         :math:`X` and not as :math:`G_{jj}-\lVert x\rVert^2`, which cancels.
         """
@@ -293,14 +293,15 @@ class SupportFactor:
                 f"column {j} would be active column number {k + 1}, more than rank(X) <= {k} allows."
             )
         if k:
-            c = self.solve(self.correlate(XTj))
+            x = dtrtrs(self._R.T, self.correlate(XTj), lower=1)[0]  # R^-T X_P^T X_j / n
+            c = dtrtrs(self._R.T, x, lower=1, trans=1)[0]  # R^-1 x = G_PP^-1 X_P^T X_j / n
             off_span = XTj - self.times(c)
-            distance = np.linalg.norm(off_span)  # |X_j - X_P c|: the sine of the angle times |X_j|
+            distance = np.sqrt(off_span @ off_span)  # |X_j - X_P c|: the sine of the angle times |X_j|
             if distance < REFINE_BELOW * norm_j:
                 c += self.solve(self.correlate(off_span))
                 off_span = XTj - self.times(c)
-                distance = np.linalg.norm(off_span)
-            x = self._R @ c
+                distance = np.sqrt(off_span @ off_span)
+                x = self._R @ c
         else:
             distance, x = norm_j, np.zeros(0)
         if not distance > COLLINEAR_RTOL * norm_j:

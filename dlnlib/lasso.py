@@ -235,6 +235,7 @@ def lasso_path(problem, *, max_iter=None):
     XT, y, x_scale, y_scale = scaled_data(problem)
     lam_scale, coef_scale, _ = output_scales(x_scale, y_scale, "penalties", "max|X| max|y|", losses=False)
     tol = correlation_tolerance(XT, y)  # below this, a computed correlation is round-off
+    twice_tol = 2 * tol
 
     factor = SupportFactor(XT, y)
     correlations = factor.c  # c = -grad L at the current knot; here beta = 0
@@ -256,70 +257,71 @@ def lasso_path(problem, *, max_iter=None):
     stuck = set()
     success, message, n_iter = False, f"max_iter={max_iter} reached before lambda = 0", max_iter
 
-    for step in range(1, max_iter + 1):
-        # --- at the knot: who is active on the next segment, and the direction w_A ---
-        try:
-            w_A = _direction(factor, sigma, entering, crossing, zero_at_knot)
-        except Degenerate as error:
-            raise general_position_error(f"at lambda={lam * lam_scale:.6g}", error, "the Lasso path") from None
-        A = factor.support.copy()
+    # Divisions by zero and NaN (the active coordinates in e, w_j = 0) are expected in the roots below.
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for step in range(1, max_iter + 1):
+            # --- at the knot: who is active on the next segment, and the direction w_A ---
+            try:
+                w_A = _direction(factor, sigma, entering, crossing, zero_at_knot)
+            except Degenerate as error:
+                raise general_position_error(f"at lambda={lam * lam_scale:.6g}", error, "the Lasso path") from None
+            A = factor.support.copy()
 
-        # --- the segment: beta_A(l) = beta_hat - l w_A, c(l) = e + l a, for l below lam ---
-        # beta_A(l) = beta_A(lam) + (lam - l) w_A on the segment, so beta_hat = beta_A(lam) + lam w_A;
-        # a costs the one product with X^T of the knot; e follows from continuity of c at lam
-        # (c(lam) = e + lam a on both sides). Now and then both are recomputed from the data.
-        refresh = step % CORRELATION_REFRESH == 0
-        if refresh:
-            beta_hat, residual = factor.least_squares()
-        else:
-            beta_hat = beta[A] + lam * w_A
-        a = XT @ (factor.times(w_A) / n)
-        e = XT @ (residual / -n) if refresh else correlations - lam * a
-        # Roots in (0, lam) of e_j + l a_j = +-l (j enters) and of beta_hat_j - l w_j = 0 (j leaves).
-        # A correlation at round-off level is zero: its roots are at l = 0, the end of the path.
-        # With min(n, d) active columns they span the column space: no column can enter (e = 0).
-        idle = np.abs(e) <= tol
-        e[idle] = 0.0
-        e[A] = np.nan  # the active ones have no entering root
-        idle = np.flatnonzero(idle)  # an inactive one with |a_j| = 1 stays at |c_j| = lam
-        if idle.size:
-            stuck.update(idle[(np.abs(np.abs(a[idle]) - 1) <= TIE_RTOL) & ~np.isnan(e[idle])].tolist())
-        # Each root comes with its round-off: tol_j / |+-1 - a_j| for an entering one, and for a
-        # leaving one that of beta_hat (ROUNDOFF_FACTOR eps max|beta_hat|) divided by |w_j|.
-        # Roots within it of the knot are the events just processed; roots within it of zero
-        # cannot be told from the end of the path. (An entering root is above its round-off as
-        # soon as it is positive: e_j / s_j > tol_j / |s_j| if and only if |e_j| > tol_j.)
-        upper = (1 - TIE_RTOL) * lam
-        with np.errstate(divide="ignore", invalid="ignore"):
-            enter_root, enter_error = _largest_entering_root(e, a, tol, upper)
+            # --- the segment: beta_A(l) = beta_hat - l w_A, c(l) = e + l a, for l below lam ---
+            # beta_A(l) = beta_A(lam) + (lam - l) w_A on the segment, so beta_hat = beta_A(lam) + lam w_A;
+            # a costs the one product with X^T of the knot; e follows from continuity of c at lam
+            # (c(lam) = e + lam a on both sides). Now and then both are recomputed from the data.
+            refresh = step % CORRELATION_REFRESH == 0
+            if refresh:
+                beta_hat, residual = factor.least_squares()
+            else:
+                beta_hat = beta[A] + lam * w_A
+            a = XT @ (factor.times(w_A) / n)
+            e = XT @ (residual / -n) if refresh else correlations - lam * a
+            # Roots in (0, lam) of e_j + l a_j = +-l (j enters) and of beta_hat_j - l w_j = 0 (j leaves).
+            # A correlation at round-off level is zero: its roots are at l = 0, the end of the path.
+            # With min(n, d) active columns they span the column space: no column can enter (e = 0).
+            e[A] = np.nan  # the active ones have no entering root
+            size = np.abs(e)
+            idle = np.flatnonzero(size <= tol)  # an inactive one with |a_j| = 1 stays at |c_j| = lam
+            if idle.size:
+                e[idle] = 0.0
+                size[idle] = np.nan  # no entering root
+                stuck.update(idle[np.abs(np.abs(a[idle]) - 1) <= TIE_RTOL].tolist())
+            # Each root comes with its round-off: tol_j / |+-1 - a_j| for an entering one, and for a
+            # leaving one that of beta_hat (ROUNDOFF_FACTOR eps max|beta_hat|) divided by |w_j|.
+            # Roots within it of the knot are the events just processed; roots within it of zero
+            # cannot be told from the end of the path.
+            upper = (1 - TIE_RTOL) * lam
+            enter_root, slope, kept = _entering_roots(e, size, a, tol, upper)
             leave_root = beta_hat / w_A  # in factor order, like A
-            leave_error = ROUNDOFF_FACTOR * EPS * np.max(np.abs(beta_hat), initial=0.0) / np.abs(w_A)
-        leave_root[~((leave_root > leave_error) & (leave_root < upper - leave_error))] = 0.0  # NaN and inf too
-        if factor.k == factor.max_support:
-            enter_root[:] = 0.0
+            leave_error = ROUNDOFF_FACTOR * EPS * float(np.max(np.abs(beta_hat), initial=0.0)) / np.abs(w_A)
+            leave_root[~((leave_root > leave_error) & (leave_root < upper - leave_error))] = 0.0  # NaN and inf too
+            if factor.k == factor.max_support:
+                enter_root[:], kept[:] = 0.0, False
 
-        lam_next = max(float(enter_root.max()), float(leave_root.max(initial=0.0)))
-        actives.append(A)
-        if lam_next == 0.0:
-            beta_A = beta_hat if refresh else factor.least_squares()[0]  # the end point, from the data
-            knots.append((0.0, A, beta_A))
-            success, message, n_iter = True, "reached lambda = 0", step
-            break
-        beta_A = beta_hat - lam_next * w_A
+            lam_next = max(float(enter_root.max()), float(leave_root.max(initial=0.0)))
+            actives.append(A)
+            if lam_next == 0.0:
+                beta_A = beta_hat if refresh else factor.least_squares()[0]  # the end point, from the data
+                knots.append((0.0, A, beta_A))
+                success, message, n_iter = True, "reached lambda = 0", step
+                break
+            beta_A = beta_hat - lam_next * w_A
 
-        # --- events at the next knot (ties: roots that cannot be told from it) ---
-        tied = (1 - TIE_RTOL) * lam_next
-        entering = np.flatnonzero((enter_root > 0) & (enter_root + 2 * enter_error >= tied))
-        leaving = (leave_root > 0) & (leave_root + 2 * leave_error >= tied)
-        crossing = A[leaving]
-        beta_A[leaving] = 0.0  # exactly: they cross zero at this knot
-        beta[A] = beta_A
-        zero_at_knot = (A, beta_A)
-        correlations = e + lam_next * a
-        correlations[A] = lam_next * sigma[A]
-        sigma[entering] = np.sign(correlations[entering])
-        lam = lam_next
-        knots.append((lam, A, beta_A))
+            # --- events at the next knot (ties: roots that cannot be told from it) ---
+            tied = (1 - TIE_RTOL) * lam_next
+            entering = np.flatnonzero(kept & (size + twice_tol >= tied * slope))  # root + 2 error >= tied
+            leaving = (leave_root > 0) & (leave_root + 2 * leave_error >= tied)
+            crossing = A[leaving]
+            beta_A[leaving] = 0.0  # exactly: they cross zero at this knot
+            beta[A] = beta_A
+            zero_at_knot = (A, beta_A)
+            correlations = e + lam_next * a
+            correlations[A] = lam_next * sigma[A]
+            sigma[entering] = np.sign(correlations[entering])
+            lam = lam_next
+            knots.append((lam, A, beta_A))
 
     warn_if_ill_conditioned(factor, stacklevel=2)
     if stuck:
@@ -345,21 +347,24 @@ def lasso_path(problem, *, max_iter=None):
     return LassoPath(readonly(np.array(lambdas) * lam_scale), coefs, actives, n_iter, success, message)
 
 
-def _largest_entering_root(e, a, tol, upper):
-    r"""For each :math:`j`, the largest root in :math:`(0,\text{upper})` of :math:`e_j+la_j=\pm l`, and its round-off.
+def _entering_roots(e, size, a, tol, upper):
+    r"""For each :math:`j`, the root in :math:`(0,\text{upper})` of :math:`e_j+la_j=\pm l`: where :math:`c_j` enters.
 
-    The roots are :math:`l=e_j/s_j` with :math:`s_j=\pm1-a_j`, and their round-off is
-    :math:`\text{tol}_j/|s_j|`; a root within its round-off of ``upper`` is not kept. Returns 0
-    where no root qualifies (``e`` is NaN or zero there, or the roots are out of range).
+    On the segment, :math:`c_j(l)=e_j+la_j` is inside the band :math:`|c_j|\le l` at the knot and
+    equals :math:`e_j` at :math:`l=0`. As :math:`l` decreases it leaves the band at most once
+    (:math:`c_j-l` and :math:`c_j+l` are linear in :math:`l`, and once outside on one side it
+    cannot reach the other without crossing the band), on the side of :math:`e_j`: the root is
+    :math:`l_j=|e_j|/s_j` with :math:`s_j=1-\operatorname{sign}(e_j)a_j`. (The other line
+    :math:`c=\mp l` is crossed above the knot, where the segment does not reach.) Its round-off
+    is :math:`\text{tol}_j/s_j`; a root is kept if :math:`l_j<\text{upper}-\text{tol}_j/s_j`, that
+    is :math:`|e_j|+\text{tol}_j<\text{upper}\,s_j`. ``size`` is :math:`|e|`, NaN where there is no
+    root: for the active coordinates and where :math:`|e_j|\le\text{tol}_j` (round-off: the root is
+    at :math:`l=0`, the end of the path). Returns the roots (0 where none is kept), :math:`s`, and
+    where a root is kept.
     """
-    roots, errors = [], []
-    for sign in (1.0, -1.0):
-        slope = sign - a
-        root = e / slope
-        errors.append(tol / np.abs(slope))
-        roots.append(np.where((root > 0) & (root < upper - errors[-1]), root, 0.0))  # 0 for NaN too
-    first = roots[0] >= roots[1]
-    return np.where(first, roots[0], roots[1]), np.where(first, errors[0], errors[1])
+    slope = 1.0 - np.sign(e) * a
+    kept = size + tol < upper * slope  # False where size is NaN
+    return np.where(kept, size / slope, 0.0), slope, kept
 
 
 def _direction(factor, sigma, entering, crossing, knot):
