@@ -206,7 +206,7 @@ class LassoExplorer(Explorer):
         for ax, title, label in ((ax_saddle, "Algorithm 1 (jumps dotted)", "β°ₜ"),
                                  (ax_average, "its time average", "(1/t)∫β°"),
                                  (ax_lasso, "the Lasso at λ = 1/t (knots dotted)", "β(λ)")):
-            ax.set_title(title, loc="left", fontsize=render.LABEL_SIZE, pad=3)
+            ax.set_title(title, loc="left", fontsize=render.LABEL_SIZE, pad=3, y=1.0)  # y: no search for ticks above
             ax.set_ylabel(label, fontsize=render.LABEL_SIZE)
         ax_lasso.set_xlabel("accelerated time t  (= 1/λ)", fontsize=render.LABEL_SIZE)
         ax_bars.set_xlabel("coordinate i", fontsize=render.LABEL_SIZE)
@@ -228,7 +228,7 @@ class LassoExplorer(Explorer):
                                         color=color)
                       for offset, name, color in ((-_BAR_WIDTH, "saddle", "0.35"), (0.0, "time_average", "#1f77b4"),
                                                   (_BAR_WIDTH, "lasso", "#d62728"))}
-        self._bars_title = ax_bars.set_title("", fontsize=render.LABEL_SIZE)
+        self._bars_title = ax_bars.set_title("", fontsize=render.LABEL_SIZE, y=1.0)
         self._title = render.figure_title(figure)
         self._blitter.animate(*self._cursors.values(), self._bars_title, self._title,
                               *(bar for bars in self._bars.values() for bar in bars))
