@@ -122,7 +122,7 @@ class _TextReusingRenderer(RendererAgg):
     recur; matplotlib lays out and rasterises them glyph by glyph at every draw, which is about
     half the time of a full redraw of an explorer's figure. Here a string of at most
     :data:`MAX_REUSED_LENGTH` characters is rendered alone on a transparent scratch canvas (by
-    Agg itself), cropped, kept in ``_STRINGS`` under its font, colour, angle, resolution and
+    Agg itself), cropped, kept in ``_STRINGS`` under its font, colour, angle, resolution, hinting and
     position modulo one pixel (to :data:`TEXT_SUBPIXEL` of a pixel), and alpha-composited at its
     place: the same pixels as a direct draw, to within a 1/4-pixel shift of the anti-aliasing.
     Clipped text, TeX and long strings (titles that change at every move) are drawn directly.
@@ -135,7 +135,8 @@ class _TextReusingRenderer(RendererAgg):
         column, dx = divmod(round(x * TEXT_SUBPIXEL), TEXT_SUBPIXEL)
         row, dy = divmod(round(y * TEXT_SUBPIXEL), TEXT_SUBPIXEL)  # y counts down from the top here
         key = (s, hash(prop), angle, bool(ismath), self.dpi, tuple(gc.get_rgb()), gc.get_alpha(),
-               gc.get_forced_alpha(), gc.get_antialiased(), dx, dy)
+               gc.get_forced_alpha(), gc.get_antialiased(), matplotlib.rcParams["text.hinting"],
+               matplotlib.rcParams["text.hinting_factor"], dx, dy)
         if key not in _STRINGS:
             if len(_STRINGS) >= MAX_REUSED_STRINGS:
                 _STRINGS.clear()
