@@ -228,10 +228,8 @@ class SupportFactor:
         is met just before a removal or now: it is estimated there only, in :math:`O(k^2)`, and
         not at every addition.
         """
-        if self._condition is None and self.k == 0:
-            self._condition = 1.0
         if self._condition is None:
-            rcond = dtrcon(self._R.T, "1", "L", "N")[0]  # LAPACK's estimate of 1 / cond_1(R)
+            rcond = dtrcon(self._R.T, "1", "L", "N")[0] if self.k else 1.0  # LAPACK's estimate of 1 / cond_1(R)
             self._condition = 1.0 / rcond if rcond > 0 else np.inf
         return max(self._peak_removed, self._condition)
 

@@ -323,7 +323,7 @@ def implicit_bias_path(problem, alphas, **kwargs):
 
 
 def walk_down(problem, alphas, **kwargs):
-    """:func:`implicit_bias_solution` at each of ``alphas``, computed from the largest down, each started from the last.
+    r""":func:`implicit_bias_solution` at each of ``alphas``, computed from the largest down, each from the last one.
 
     Between neighbouring scales half a decade apart Newton then needs about 5 iterations instead
     of up to 20 from :math:`\nu=0` (measured on random problems with 15 to 100 samples).

@@ -229,6 +229,11 @@ def _same(a, b):
         return False
 
 
+def _changed(new, old):
+    """The names in ``new`` whose value differs from ``old``'s (or that ``old`` lacks)."""
+    return {name for name in new if not _same(new[name], old.get(name, _MISSING))}
+
+
 class Explorer:
     """Base class of the explorers: controls, validation, caching, rendering, live widget, player.
 
@@ -602,8 +607,7 @@ class Explorer:
                     "create one without a problem to explore random data"
                 )
         merged = {**self._values, **values}
-        changed = {name for name in values if not _same(values[name], self._values.get(name, _MISSING))}
-        return self._validate(merged, changed)
+        return self._validate(merged, _changed(values, self._values))
 
     def _check_controls(self, values, names=None):
         """Check each control (in declaration order, so that ranges may depend on earlier ones)."""
@@ -614,7 +618,7 @@ class Explorer:
         return values
 
     def _apply(self, values):
-        changed = {name for name in values if not _same(values[name], self._values.get(name, _MISSING))}
+        changed = _changed(values, self._values)
         self._values = dict(values)
         if changed:
             self._notes = []

@@ -6,6 +6,7 @@ import numpy as np
 from matplotlib.collections import LineCollection
 from matplotlib.lines import Line2D
 
+from ..convergence import _upward_crossing
 from ..errors import DivergenceWarning, PrecisionWarning
 from ..flow import gradient_descent, gradient_flow
 from ..plotting import coordinate_colors, pick_coordinates, staircase
@@ -264,7 +265,7 @@ class DynamicsExplorer(Explorer):
         for slot in self._slots:
             animated += [slot["beta"], slot["dual"], slot["gd_beta"], slot["gd_dual"]]
         self._blitter.animate(*animated)
-        self._legends = {}  # name -> (legend, what it lists)
+        self._loss_legend = self._beta_legend = None  # stamped; replaced when their entries change
 
     def _draw_scene(self, x_end):
         """Everything that does not move with alpha: Algorithm 1, other alphas, axes, legends."""
@@ -351,27 +352,23 @@ class DynamicsExplorer(Explorer):
         """The legends, outside the panels; rebuilt only when their entries change (then stamped)."""
         ax_loss, ax_beta, _ = self._axes
         gd = self._values["gd"]
-        entries = {"loss": (gd, tuple(others)), "beta": tuple((i, self._colors[i]) for i in self._coordinates)}
-        for name, key in entries.items():
-            old, shown = self._legends.get(name, (None, None))
-            if shown == key:
-                continue
-            if old is not None:
-                self._blitter.unstamp(old)
-            if name == "loss":
-                handles = [Line2D([], [], color="k", linewidth=1.8, label="flow"),
-                           Line2D([], [], color="0.35", linestyle="--", label="Algorithm 1"),
-                           Line2D([], [], color="0.5", linestyle=":", label="its jumps"),
-                           Line2D([], [], color="#d62728", label="1st jump")]
-                if gd:
-                    handles.append(Line2D([], [], color="k", linestyle=(0, (1, 1.2)), linewidth=2.2, label="GD"))
-                handles += [Line2D([], [], color=OTHER_ALPHA_COLORS[j], label=f"α={render.format_number(a)}")
-                            for j, a in enumerate(others)]
-                legend = render.side_legend(ax_loss, handles)
-                self._blitter.stamp(legend)
-            else:
-                legend = render.coordinate_legend(self._blitter, ax_beta, dict(key))
-            self._legends[name] = (legend, key)
+        self._beta_legend = render.coordinate_legend(self._blitter, ax_beta, self._colors,
+                                                     replaces=self._beta_legend)
+        if self._loss_legend is not None and self._loss_legend.dlnlib_entries == (gd, tuple(others)):
+            return
+        if self._loss_legend is not None:
+            self._blitter.unstamp(self._loss_legend)
+        handles = [Line2D([], [], color="k", linewidth=1.8, label="flow"),
+                   Line2D([], [], color="0.35", linestyle="--", label="Algorithm 1"),
+                   Line2D([], [], color="0.5", linestyle=":", label="its jumps"),
+                   Line2D([], [], color="#d62728", label="1st jump")]
+        if gd:
+            handles.append(Line2D([], [], color="k", linestyle=(0, (1, 1.2)), linewidth=2.2, label="GD"))
+        handles += [Line2D([], [], color=OTHER_ALPHA_COLORS[j], label=f"α={render.format_number(a)}")
+                    for j, a in enumerate(others)]
+        self._loss_legend = render.side_legend(ax_loss, handles)
+        self._loss_legend.dlnlib_entries = (gd, tuple(others))
+        self._blitter.stamp(self._loss_legend)
 
     def _draw_alpha(self):
         """What moves with alpha: the flow, the gradient-descent overlay, the first-jump marker, the title."""
@@ -525,6 +522,5 @@ def _first_jump(flow, path):
     if past[0] == 0:
         return float(flow.t[0])
     t = np.linspace(flow.t[past[0] - 1], flow.t[past[0]], JUMP_REFINEMENT)
-    progress = flow.beta_at(t) @ beta_1 / (beta_1 @ beta_1)
-    k = max(int(np.argmax(progress >= 0.5)), 1)
-    return float(t[k - 1] + (0.5 - progress[k - 1]) / (progress[k] - progress[k - 1]) * (t[k] - t[k - 1]))
+    time = _upward_crossing(t, flow.beta_at(t) @ beta_1 / (beta_1 @ beta_1), 0.5, 0)[0]
+    return time if np.isfinite(time) else float(flow.t[past[0]])  # the dense output at a sample: round-off
